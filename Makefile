@@ -1,0 +1,69 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first Python >= 3.12 found: on PATH, then under pyenv. Override with `make PYTHON=...`.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
+	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; raise SystemExit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+		command -v "$$p"; break; fi; done)
+
+.PHONY: help install run test test-fast lint fmt check-deploy screenshots clean
+
+help:
+	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
+	@echo "make test   install and run every test"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
+	@echo "make fmt    format and fix the code with ruff"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: no Python >= 3.12 found (looked on PATH and in ~/.pyenv/versions)." >&2; \
+		echo "Install Python 3.12 or newer, or run: make PYTHON=/path/to/python3.12 ..." >&2; \
+		exit 1; fi
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; raise SystemExit(sys.version_info < (3, 12))'; then \
+		echo "Creating $(VENV) with $(PYTHON)"; rm -rf $(VENV); "$(PYTHON)" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "note: npm not found; the accessibility checks (axe-core) will not run." >&2; fi
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed
+	@$(PY) manage.py ensure_local_admin --url "http://$(HOST):$(PORT)/"
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install node_modules/.installed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "note: /usr/bin/chromium not found: the browser tests will be skipped" \
+		     "(install it with: apt-get install -y chromium)."; fi
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+fmt: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-deploy: install
+	DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" HTTPS=true \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from apps.raci.schemes import ALL_CODES, DEFAULT_SCHEME, get_scheme, scheme_choices
+
+
+class MatrixQuerySet(models.QuerySet):
+    def templates(self):
+        return self.filter(is_template=True)
+
+    def for_user(self, user):
+        """Matrices of the teams the user belongs to (templates excluded)."""
+        return self.filter(is_template=False, team__memberships__user=user)
+
+
+class MatrixManager(models.Manager.from_queryset(MatrixQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Matrix(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    scheme = models.CharField(max_length=10, choices=scheme_choices(), default=DEFAULT_SCHEME.key)
+    # A template is a read-only starting point that new matrices are copied from.
+    is_template = models.BooleanField(default=False)
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="matrices"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_matrices",
+    )
+    roles = models.ManyToManyField("catalog.Role", through="MatrixRole", related_name="matrices")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MatrixManager()
+
+    class Meta:
+        verbose_name_plural = "matrices"
+        ordering = ["-updated_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_template=True) | models.Q(team__isnull=False),
+                name="matrix_belongs_to_team_unless_template",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("matrices:detail", kwargs={"slug": self.slug})
+
+    @property
+    def scheme_definition(self):
+        return get_scheme(self.scheme)
+
+
+class MatrixRoleManager(models.Manager):
+    def get_by_natural_key(self, matrix_slug, role_slug):
+        return self.get(matrix__slug=matrix_slug, role__slug=role_slug)
+
+
+class MatrixRole(models.Model):
+    """A role column of a matrix, in order."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="columns")
+    role = models.ForeignKey("catalog.Role", on_delete=models.PROTECT, related_name="columns")
+    position = models.PositiveIntegerField(default=0)
+
+    objects = MatrixRoleManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "role"], name="matrixrole_unique_matrix_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.role} in {self.matrix}"
+
+    def natural_key(self):
+        return (*self.matrix.natural_key(), *self.role.natural_key())
+
+    natural_key.dependencies = ["matrices.matrix", "catalog.role"]
+
+
+class NamedInMatrixManager(models.Manager):
+    def get_by_natural_key(self, matrix_slug, name):
+        return self.get(matrix__slug=matrix_slug, name=name)
+
+
+class Phase(models.Model):
+    """A named group of activities, shown as a band across the grid."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(max_length=120)
+    position = models.PositiveIntegerField(default=0)
+
+    objects = NamedInMatrixManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "name"], name="phase_unique_matrix_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.matrix.natural_key(), self.name)
+
+    natural_key.dependencies = ["matrices.matrix"]
+
+
+class Activity(models.Model):
+    """A row of a matrix."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="activities")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="activities")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    # Order within the phase.
+    position = models.PositiveIntegerField(default=0)
+
+    objects = NamedInMatrixManager()
+
+    class Meta:
+        verbose_name_plural = "activities"
+        ordering = ["phase__position", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "name"], name="activity_unique_matrix_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.matrix.natural_key(), self.name)
+
+    natural_key.dependencies = ["matrices.matrix", "matrices.phase"]
+
+
+class ResponsibilityManager(models.Manager):
+    def get_by_natural_key(self, matrix_slug, activity_name, role_slug):
+        return self.get(
+            activity__matrix__slug=matrix_slug, activity__name=activity_name, role__slug=role_slug
+        )
+
+
+class Responsibility(models.Model):
+    """One cell of a matrix: the letter a role holds for an activity."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    role = models.ForeignKey(
+        "catalog.Role", on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    code = models.CharField(max_length=1)
+
+    objects = ResponsibilityManager()
+
+    class Meta:
+        verbose_name_plural = "responsibilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "role"], name="responsibility_unique_activity_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__in=ALL_CODES), name="responsibility_code_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.role} on {self.activity}"
+
+    def natural_key(self):
+        return (*self.activity.natural_key(), *self.role.natural_key())
+
+    natural_key.dependencies = ["matrices.activity", "catalog.role"]

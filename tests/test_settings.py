@@ -1,0 +1,94 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import settings as project_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["notaurl", "mysql2://", "foo://user@host/db", "postgres://localhost", "sqlite://"],
+)
+def test_it_rejects_a_malformed_or_unsupported_database_url(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        project_settings.database_from_url(url)
+
+
+def test_it_reads_sqlite_and_postgres_urls():
+    sqlite = project_settings.database_from_url("sqlite:////tmp/x.sqlite3")
+    assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
+    assert sqlite["NAME"] == "/tmp/x.sqlite3"
+    pg = project_settings.database_from_url("postgres://bob:pw@db.example:5433/raci")
+    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert (pg["NAME"], pg["HOST"], pg["PORT"], pg["USER"]) == ("raci", "db.example", 5433, "bob")
+
+
+@pytest.mark.parametrize("raw,expected", [("1", True), ("TRUE", True), ("on", True), ("no", False), ("0", False)])
+def test_it_reads_booleans(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert project_settings.env_bool("SOME_FLAG", not expected) is expected
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "yes please"])
+def test_it_rejects_a_bad_boolean(monkeypatch, raw):
+    monkeypatch.setenv("DEBUG", raw)
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        project_settings.env_bool("DEBUG", False)
+
+
+def test_it_is_not_in_debug_mode_unless_asked(settings):
+    assert "DEBUG" not in os.environ or os.environ["DEBUG"].lower() in {"0", "false", "no", "off"}
+    assert project_settings.DEBUG is False
+
+
+def test_it_fails_loudly_at_startup_on_bad_values():
+    result = manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+    result = manage("check", DATABASE_URL="mysql-nonsense")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+    result = manage("check", CSRF_TRUSTED_ORIGINS="example.com")
+    assert result.returncode != 0
+    assert "must start with http" in result.stderr
+
+
+def test_it_passes_the_deployment_checks_in_production_settings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        HTTPS="true",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="raci.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_sends_security_headers(client):
+    response = client.get("/accounts/login/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
