@@ -176,18 +176,17 @@ def sort_findings(
 ) -> list[Finding]:
     """Most severe first, then in activity (row) order, then in role (column) order.
 
-    Findings without an activity (about a role) come after those with one.
+    Within a severity, the findings about activities come first (each activity's own findings
+    before those about its cells), then the findings about roles alone; ties keep their order.
     """
     activity_index = _positions(activities)
     role_index = _positions(roles)
 
-    def key(finding: Finding) -> tuple[int, int, int, str, str]:
+    def key(finding: Finding) -> tuple[int, int, int]:
         return (
             _SEVERITY_RANK[finding.severity],
             activity_index.get(finding.activity_id, len(activity_index)),
-            role_index.get(finding.role_id, len(role_index)),
-            finding.rule,
-            finding.message,
+            role_index.get(finding.role_id, -1),
         )
 
     return sorted(findings, key=key)
@@ -339,7 +338,7 @@ def _check_role(
         return []
     leading = sum(kind in (Kind.RESPONSIBLE, Kind.ACCOUNTABLE) for kind in kinds)
     if not leading:
-        held = ", ".join(letter.name for letter in scheme.letters if letter.kind in kinds)
+        held = _or_list([letter.name for letter in scheme.letters if letter.kind in kinds])
         return [
             Finding(
                 Severity.INFO,
@@ -365,8 +364,7 @@ def _check_role(
 
 
 def _unknown_letter(scheme: Scheme, activity: Subject, role: Subject, code: object) -> Finding:
-    codes = list(scheme.codes)
-    choices = ", ".join(codes[:-1]) + f" or {codes[-1]}" if len(codes) > 1 else "".join(codes)
+    choices = _or_list(scheme.codes)
     return Finding(
         Severity.ERROR,
         UNKNOWN_LETTER,
@@ -408,6 +406,11 @@ def _names(subjects: Sequence[Subject]) -> str:
     return ", ".join(subject.name for subject in subjects)
 
 
+def _or_list(words: Sequence[str]) -> str:
+    """Join words as in "x", "x or y" and "x, y or z"."""
+    return " or ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
 def _owner_names(scheme: Scheme) -> str | None:
     """The responsible and accountable names joined by "or"; None if the scheme has neither."""
     letters = [
@@ -415,4 +418,4 @@ def _owner_names(scheme: Scheme) -> str | None:
         for kind in (Kind.RESPONSIBLE, Kind.ACCOUNTABLE)
         if (letter := _letter_for(scheme, kind)) is not None
     ]
-    return " or ".join(letter.name for letter in letters) or None
+    return _or_list([letter.name for letter in letters]) or None
