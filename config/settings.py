@@ -58,7 +58,10 @@ def database_from_url(url: str) -> dict:
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no SQLite file.")
     elif engine == "django.db.backends.postgresql":

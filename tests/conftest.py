@@ -43,8 +43,11 @@ def make_matrix(
     matrix = Matrix.objects.create(title=title or f"Matrix {n}", slug=f"matrix-{n}", team=team)
     role_objs = [
         Role.objects.create(
-            slug=f"r{n}-{i}", name=f"Role {n}-{i}", short_label=f"R{i}",
-            kind=RoleKind.CUSTOM, team=team,
+            slug=f"r{n}-{i}",
+            name=f"Role {n}-{i}",
+            short_label=f"R{i}",
+            kind=RoleKind.CUSTOM,
+            team=team,
         )
         for i in range(roles)
     ]

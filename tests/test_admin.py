@@ -21,7 +21,10 @@ def test_admin_change_lists_and_forms_load(staff_client, model):
     changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
     assert staff_client.get(changelist).status_code == 200
     assert staff_client.get(changelist, {"q": "product"}).status_code == 200
-    assert staff_client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add")).status_code == 200
+    assert (
+        staff_client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add")).status_code
+        == 200
+    )
     obj = model.objects.first()
     change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
     assert staff_client.get(change).status_code == 200

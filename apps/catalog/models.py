@@ -22,6 +22,9 @@ class Source(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("catalog:role_guide") + f"#role-{self.slug}"
+
     def natural_key(self):
         return (self.slug,)
 
@@ -60,11 +63,17 @@ class Role(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=100)
-    short_label = models.CharField(max_length=12, help_text='Abbreviation for column headers, e.g. "PdM".')
+    short_label = models.CharField(
+        max_length=12, help_text='Abbreviation for column headers, e.g. "PdM".'
+    )
     kind = models.CharField(max_length=12, choices=RoleKind.choices, default=RoleKind.CUSTOM)
     # Custom roles belong to the team that created them; catalog roles to nobody.
     team = models.ForeignKey(
-        "accounts.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="custom_roles"
+        "accounts.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="custom_roles",
     )
     summary = models.CharField(max_length=200, blank=True, help_text="The role in one line.")
     focus = models.TextField(blank=True)
@@ -103,9 +112,6 @@ class Role(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-    def get_absolute_url(self):
-        return reverse("catalog:role_guide") + f"#role-{self.slug}"
 
     @property
     def responsibility_list(self) -> list[str]:

@@ -21,9 +21,7 @@ def matrix_for_user(user, slug: str, *, edit: bool = False) -> Matrix:
     access = Membership.objects.filter(team=OuterRef("team"), user=user).values("access")[:1]
     try:
         matrix = (
-            Matrix.objects.select_related("team")
-            .annotate(access=Subquery(access))
-            .get(slug=slug)
+            Matrix.objects.select_related("team").annotate(access=Subquery(access)).get(slug=slug)
         )
     except Matrix.DoesNotExist:
         raise Http404("No such matrix.") from None

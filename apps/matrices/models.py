@@ -55,11 +55,11 @@ class Matrix(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("matrices:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def scheme_definition(self):
@@ -83,7 +83,9 @@ class MatrixRole(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["matrix", "role"], name="matrixrole_unique_matrix_role"),
+            models.UniqueConstraint(
+                fields=["matrix", "role"], name="matrixrole_unique_matrix_role"
+            ),
         ]
 
     def __str__(self):

@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     personal = team_ensure_personal(user=request.user)
     templates = MatrixCreateForm(user=request.user).fields["template"].queryset
     form = MatrixCreateForm(
-        user=request.user, initial={"team": personal, "template": templates.first()}
+        user=request.user, initial={"team": personal.pk, "template": templates.first()}
     )
     return _home(request, form)
 

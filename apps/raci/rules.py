@@ -185,7 +185,8 @@ def sort_findings(
     def key(finding: Finding) -> tuple[int, int, int]:
         return (
             _SEVERITY_RANK[finding.severity],
-            activity_index.get(finding.activity_id, len(activity_index)),
+            # Findings about roles alone come after every activity, duplicates included.
+            activity_index.get(finding.activity_id, len(activities)),
             role_index.get(finding.role_id, -1),
         )
 

@@ -17,9 +17,19 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CORE_ROLES = {"Product Manager", "Project Manager", "Product Owner", "Product Marketing Manager"}
 # Words from the page debris at the end of two source articles; none belongs in the data.
 DEBRIS = [
-    "Buscar", "Categorías", "Read More", "BigMoney", "Pokrov", "Aggregate demand",
-    "Like Stars on Earth", "Leave a Reply", "Required fields are marked", "will not be published",
-    "Mentor", "Crisis management", "Dacey Rankins",
+    "Buscar",
+    "Categorías",
+    "Read More",
+    "BigMoney",
+    "Pokrov",
+    "Aggregate demand",
+    "Like Stars on Earth",
+    "Leave a Reply",
+    "Required fields are marked",
+    "will not be published",
+    "Mentor",
+    "Crisis management",
+    "Dacey Rankins",
 ]
 
 
@@ -46,7 +56,9 @@ def test_the_four_core_roles_have_every_definition_field_filled():
 
 
 def test_the_supporting_roles_are_the_collaborators_the_articles_name():
-    names = set(Role.objects.catalog().filter(kind=RoleKind.SUPPORTING).values_list("name", flat=True))
+    names = set(
+        Role.objects.catalog().filter(kind=RoleKind.SUPPORTING).values_list("name", flat=True)
+    )
     assert {"Engineering", "UX/UI Design", "Sales", "Executive Sponsor"} <= names
     for role in Role.objects.catalog().filter(kind=RoleKind.SUPPORTING):
         assert role.focus.strip() and role.sources.exists(), role.name

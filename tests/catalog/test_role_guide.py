@@ -23,7 +23,15 @@ def test_an_admin_edit_of_a_role_shows_in_the_guide(client, admin_user):
     role = Role.objects.get(slug="project-manager")
     data = {
         field: getattr(role, field)
-        for field in ("name", "short_label", "slug", "kind", "position", "summary", *Role.DEFINITION_FIELDS)
+        for field in (
+            "name",
+            "short_label",
+            "slug",
+            "kind",
+            "position",
+            "summary",
+            *Role.DEFINITION_FIELDS,
+        )
     }
     data["goal"] = "Ship on time <b>and</b> on budget."
     data["sources"] = list(role.sources.values_list("pk", flat=True))
@@ -35,7 +43,9 @@ def test_an_admin_edit_of_a_role_shows_in_the_guide(client, admin_user):
 
 
 def test_the_guide_leaves_out_teams_custom_roles(client_in, team):
-    Role.objects.create(slug="ours", name="Our Special Role", short_label="OSR", kind="custom", team=team)
+    Role.objects.create(
+        slug="ours", name="Our Special Role", short_label="OSR", kind="custom", team=team
+    )
     assert "Our Special Role" not in client_in.get("/roles/").text
 
 
@@ -44,7 +54,9 @@ def test_the_guide_costs_the_same_queries_however_many_roles(client_in, django_a
     with django_assert_num_queries(4):
         client_in.get("/roles/")
     for i in range(5):
-        Role.objects.create(slug=f"extra-{i}", name=f"Extra {i}", short_label="X", kind="supporting")
+        Role.objects.create(
+            slug=f"extra-{i}", name=f"Extra {i}", short_label="X", kind="supporting"
+        )
     with django_assert_num_queries(4):
         response = client_in.get("/roles/")
     assert "Extra 4" in response.text

@@ -3,6 +3,7 @@ import pytest
 from apps.accounts.models import AccessLevel
 from apps.catalog.seeding import REFERENCE_SLUG, sample_matrix_ensure
 from apps.matrices.access import matrix_for_user
+from apps.raci.schemes import RACI, Kind
 from tests.conftest import add_member, make_matrix, make_user
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,8 @@ def test_a_member_sees_the_grid_with_phase_bands_letters_and_legend(client_in, t
     assert "<h1>Launch plan</h1>" in text
     assert text.count('class="band-head"') == 2
     assert text.count('scope="row" class="activity"') == 4
-    assert text.count('class="letter letter-A"') == 4  # one per activity
+    accountable = RACI.code_for(Kind.ACCOUNTABLE)
+    assert text.count(f'data-code="{accountable}"') == 4  # one per activity
     assert 'class="legend"' in text and "Who owns the outcome?" in text
 
 
@@ -62,7 +64,7 @@ def test_the_sample_matrix_shows_the_reference_content(client, admin_user):
 
 
 def test_names_with_html_are_escaped(client_in, team):
-    matrix = make_matrix(team=team, title='<script>alert(1)</script>')
+    matrix = make_matrix(team=team, title="<script>alert(1)</script>")
     activity = matrix.activities.first()
     activity.name = '"><img src=x onerror=alert(1)>'
     activity.save()

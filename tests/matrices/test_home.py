@@ -38,10 +38,28 @@ def test_a_blank_matrix_has_the_core_roles_and_no_activities(client_in, team):
     assert matrix.roles.count() == 4
 
 
+def test_the_new_matrix_form_works_as_rendered(client_in, team):
+    """Post back exactly what the page's form holds, as a browser would."""
+    import re
+
+    page = client_in.get("/").text
+    hidden_team = re.search(r'name="team" value="([^"]*)"', page).group(1)
+    checked = re.search(r'<input type="radio" name="template" value="(\d+)"[^>]*checked', page)
+    response = client_in.post(
+        "/matrices/new/",
+        {"title": "As rendered", "team": hidden_team, "template": checked.group(1)},
+    )
+    assert response.status_code == 302
+    assert Matrix.objects.get(title="As rendered").activities.count() > 20
+
+
 def test_titles_get_unique_slugs(client_in, team):
     for _ in range(2):
         client_in.post("/matrices/new/", {"title": "Same", "team": team.pk})
-    assert set(Matrix.objects.filter(title="Same").values_list("slug", flat=True)) == {"same", "same-2"}
+    assert set(Matrix.objects.filter(title="Same").values_list("slug", flat=True)) == {
+        "same",
+        "same-2",
+    }
 
 
 @pytest.mark.parametrize("data", [{"title": "  "}, {"title": "x" * 201}])
@@ -67,5 +85,7 @@ def test_home_costs_the_same_queries_however_many_matrices(
     for _ in range(count):
         make_matrix(team=team, activities=2)
     client_in.get("/")
-    with django_assert_num_queries(6):
-        client_in.get("/")
+    # session, user, personal team, default template, matrices, template choices, teams
+    with django_assert_num_queries(7):
+        response = client_in.get("/")
+    assert response.text.count('class="matrix-item"') == count

@@ -12,15 +12,13 @@ def test_a_role_holds_at_most_one_letter_per_activity(team):
     matrix = make_matrix(team=team, fill=False)
     activity, role = matrix.activities.first(), matrix.roles.first()
     Responsibility.objects.create(activity=activity, role=role, code=RACI.codes[0])
-    with pytest.raises(IntegrityError, match="responsibility_unique_activity_role|UNIQUE"):
-        with transaction.atomic():
-            Responsibility.objects.create(activity=activity, role=role, code=RACI.codes[2])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Responsibility.objects.create(activity=activity, role=role, code=RACI.codes[2])
 
 
 def test_the_database_refuses_a_letter_no_scheme_knows(team):
     matrix = make_matrix(team=team, fill=False)
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            Responsibility.objects.create(
-                activity=matrix.activities.first(), role=matrix.roles.first(), code="Z"
-            )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Responsibility.objects.create(
+            activity=matrix.activities.first(), role=matrix.roles.first(), code="Z"
+        )

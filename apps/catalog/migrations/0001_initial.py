@@ -5,52 +5,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('filename', models.CharField(help_text='File name in shared/seeds/.', max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "filename",
+                    models.CharField(help_text="File name in shared/seeds/.", max_length=120),
+                ),
             ],
             options={
-                'ordering': ['slug'],
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('short_label', models.CharField(help_text='Abbreviation for column headers, e.g. "PdM".', max_length=12)),
-                ('kind', models.CharField(choices=[('core', 'Core role'), ('supporting', 'Supporting role'), ('custom', 'Custom role')], default='custom', max_length=12)),
-                ('summary', models.CharField(blank=True, help_text='The role in one line.', max_length=200)),
-                ('focus', models.TextField(blank=True)),
-                ('goal', models.TextField(blank=True)),
-                ('key_responsibilities', models.TextField(blank=True, help_text='One per line.')),
-                ('skills', models.TextField(blank=True)),
-                ('timeframe', models.TextField(blank=True)),
-                ('scope', models.TextField(blank=True)),
-                ('stakeholders', models.TextField(blank=True)),
-                ('success_metrics', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='custom_roles', to='accounts.team')),
-                ('sources', models.ManyToManyField(blank=True, related_name='roles', to='catalog.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "short_label",
+                    models.CharField(
+                        help_text='Abbreviation for column headers, e.g. "PdM".', max_length=12
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("core", "Core role"),
+                            ("supporting", "Supporting role"),
+                            ("custom", "Custom role"),
+                        ],
+                        default="custom",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.CharField(blank=True, help_text="The role in one line.", max_length=200),
+                ),
+                ("focus", models.TextField(blank=True)),
+                ("goal", models.TextField(blank=True)),
+                ("key_responsibilities", models.TextField(blank=True, help_text="One per line.")),
+                ("skills", models.TextField(blank=True)),
+                ("timeframe", models.TextField(blank=True)),
+                ("scope", models.TextField(blank=True)),
+                ("stakeholders", models.TextField(blank=True)),
+                ("success_metrics", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="custom_roles",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(blank=True, related_name="roles", to="catalog.source"),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('team__isnull', True)), fields=('name',), name='role_unique_catalog_name'), models.UniqueConstraint(fields=('team', 'name'), name='role_unique_team_name'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'custom'), ('team__isnull', False)), models.Q(models.Q(('kind', 'custom'), _negated=True), ('team__isnull', True)), _connector='OR'), name='role_custom_iff_team')],
+                "ordering": ["position", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("team__isnull", True)),
+                        fields=("name",),
+                        name="role_unique_catalog_name",
+                    ),
+                    models.UniqueConstraint(fields=("team", "name"), name="role_unique_team_name"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "custom"), ("team__isnull", False)),
+                            models.Q(
+                                models.Q(("kind", "custom"), _negated=True), ("team__isnull", True)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="role_custom_iff_team",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,113 +6,227 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Matrix',
+            name="Matrix",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('scheme', models.CharField(choices=[('raci', 'RACI'), ('rasci', 'RASCI'), ('daci', 'DACI')], default='raci', max_length=10)),
-                ('is_template', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='created_matrices', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='matrices', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[("raci", "RACI"), ("rasci", "RASCI"), ("daci", "DACI")],
+                        default="raci",
+                        max_length=10,
+                    ),
+                ),
+                ("is_template", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="created_matrices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matrices",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'matrices',
-                'ordering': ['-updated_at', 'pk'],
+                "verbose_name_plural": "matrices",
+                "ordering": ["-updated_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MatrixRole',
+            name="MatrixRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('matrix', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='matrices.matrix')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='columns', to='catalog.role')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "matrix",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="columns",
+                        to="matrices.matrix",
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="columns",
+                        to="catalog.role",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='matrix',
-            name='roles',
-            field=models.ManyToManyField(related_name='matrices', through='matrices.MatrixRole', to='catalog.role'),
+            model_name="matrix",
+            name="roles",
+            field=models.ManyToManyField(
+                related_name="matrices", through="matrices.MatrixRole", to="catalog.role"
+            ),
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('matrix', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='matrices.matrix')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "matrix",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="matrices.matrix",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('matrix', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='matrices.matrix')),
-                ('phase', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='matrices.phase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "matrix",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="matrices.matrix",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="matrices.phase",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activities',
-                'ordering': ['phase__position', 'position', 'pk'],
+                "verbose_name_plural": "activities",
+                "ordering": ["phase__position", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Responsibility',
+            name="Responsibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=1)),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='matrices.activity')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='catalog.role')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=1)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="matrices.activity",
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="catalog.role",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'responsibilities',
+                "verbose_name_plural": "responsibilities",
             },
         ),
         migrations.AddConstraint(
-            model_name='matrixrole',
-            constraint=models.UniqueConstraint(fields=('matrix', 'role'), name='matrixrole_unique_matrix_role'),
+            model_name="matrixrole",
+            constraint=models.UniqueConstraint(
+                fields=("matrix", "role"), name="matrixrole_unique_matrix_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matrix',
-            constraint=models.CheckConstraint(condition=models.Q(('is_template', True), ('team__isnull', False), _connector='OR'), name='matrix_belongs_to_team_unless_template'),
+            model_name="matrix",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_template", True), ("team__isnull", False), _connector="OR"),
+                name="matrix_belongs_to_team_unless_template",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.UniqueConstraint(fields=('matrix', 'name'), name='phase_unique_matrix_name'),
+            model_name="phase",
+            constraint=models.UniqueConstraint(
+                fields=("matrix", "name"), name="phase_unique_matrix_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.UniqueConstraint(fields=('matrix', 'name'), name='activity_unique_matrix_name'),
+            model_name="activity",
+            constraint=models.UniqueConstraint(
+                fields=("matrix", "name"), name="activity_unique_matrix_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.UniqueConstraint(fields=('activity', 'role'), name='responsibility_unique_activity_role'),
+            model_name="responsibility",
+            constraint=models.UniqueConstraint(
+                fields=("activity", "role"), name="responsibility_unique_activity_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.CheckConstraint(condition=models.Q(('code__in', ('A', 'C', 'D', 'I', 'R', 'S'))), name='responsibility_code_known'),
+            model_name="responsibility",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__in", ("A", "C", "D", "I", "R", "S"))),
+                name="responsibility_code_known",
+            ),
         ),
     ]

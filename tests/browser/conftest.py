@@ -1,0 +1,125 @@
+"""Browser tests: one Chromium for the whole session, driven by Playwright.
+
+Playwright cannot download browsers here; it drives Debian's /usr/bin/chromium. Where that is
+missing, the tests are skipped with a plain message, except in CI (CI=true), where they fail.
+"""
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from apps.catalog.seeding import sample_matrix_ensure, sample_team_join, seed_reference_content
+from tests.conftest import make_user
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Playwright's sync API runs an event loop in this thread; Django's async-safety check would
+# otherwise refuse the ORM calls the tests make between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _missing(what: str):
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI for the browser tests", pytrace=False)
+    pytest.skip(f"{what} not found: browser tests skipped (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _missing(str(CHROMIUM))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker):
+    """A server thread like pytest-django's, but serving the collected static files.
+
+    Static URLs carry content hashes (whitenoise's manifest storage, as in production), which
+    only exist in STATIC_ROOT, so the default finder-based static handler would answer 404.
+    """
+    from django.db import connections
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+
+    overrides = {
+        conn.alias: conn
+        for conn in connections.all()
+        if conn.vendor == "sqlite" and conn.is_in_memory_db()
+    }
+    for conn in overrides.values():
+        conn.inc_thread_sharing()
+    with django_db_blocker.unblock():
+        thread = LiveServerThread(
+            "127.0.0.1", static_handler=_StaticFilesHandler, connections_override=overrides
+        )
+        thread.daemon = True
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+        yield SimpleNamespace(url=f"http://127.0.0.1:{thread.port}")
+        thread.terminate()
+    for conn in overrides.values():
+        conn.dec_thread_sharing()
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """Live-server tests run in real transactions that are flushed after each test."""
+    seed_reference_content()
+    return sample_matrix_ensure()
+
+
+@pytest.fixture
+def login(browser, server, seeded):
+    """Return a function that opens a logged-in page for a new user of the given size."""
+    contexts = []
+
+    def open_page(username="alice", *, width=1366, height=800, sample_access="owner"):
+        user = make_user(username)
+        sample_team_join(user=user, access=sample_access)
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill("pw")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{server.url}/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def run_axe(page) -> list[dict]:
+    """Inject axe-core and return its serious and critical violations."""
+    if not AXE.exists():
+        _missing(str(AXE) + " (run npm ci)")
+    # Evaluated through the DevTools protocol, so the page's CSP (rightly) does not block it.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
