@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -24,6 +25,17 @@ class Matrix(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     scheme = models.CharField(max_length=10, choices=scheme_choices(), default=DEFAULT_SCHEME.key)
+    # Rule options: whether the Accountable role also counts as doing the work, and the share
+    # of activities above which a role holding R or A is flagged as overloaded.
+    accountable_does_work = models.BooleanField(
+        default=False,
+        help_text="Count the Accountable role as also doing the work (no separate R needed).",
+    )
+    overload_percent = models.PositiveSmallIntegerField(
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Warn when a role is Responsible or Accountable on more than this share.",
+    )
     # A template is a read-only starting point that new matrices are copied from.
     is_template = models.BooleanField(default=False)
     team = models.ForeignKey(

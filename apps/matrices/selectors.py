@@ -1,10 +1,12 @@
 """Reads that need care: the grid is built in a fixed number of queries whatever its size."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 
 from apps.catalog.models import Role
+from apps.raci import rules
 from apps.raci.schemes import Letter, Scheme
 
 from .models import Activity, Matrix, Phase, Responsibility
@@ -12,7 +14,7 @@ from .models import Activity, Matrix, Phase, Responsibility
 
 @dataclass(slots=True)
 class Cell:
-    activity_id: int
+    activity: Activity
     role: Role
     letter: Letter | None
 
@@ -21,6 +23,24 @@ class Cell:
 class Row:
     activity: Activity
     cells: list[Cell]
+    findings: list[rules.Finding] = field(default_factory=list)
+
+    @property
+    def status(self) -> rules.Status:
+        return rules.status(self.findings)
+
+
+@dataclass(slots=True)
+class Column:
+    """A role column with its letter counts and findings, for the column summary."""
+
+    role: Role
+    counts: list[tuple[Letter, int]]
+    findings: list[rules.Finding]
+
+    @property
+    def status(self) -> rules.Status:
+        return rules.status(self.findings)
 
 
 @dataclass(slots=True)
@@ -35,28 +55,53 @@ class Grid:
     scheme: Scheme
     roles: list[Role]
     bands: list[Band]
+    columns: list[Column]
+    findings: list[rules.Finding]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for band in self.bands for row in band.rows]
 
     @property
     def activity_count(self) -> int:
         return sum(len(band.rows) for band in self.bands)
 
     @property
-    def letter_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(self.scheme.codes, 0)
-        for band in self.bands:
-            for row in band.rows:
-                for cell in row.cells:
-                    if cell.letter:
-                        counts[cell.letter.code] += 1
-        return counts
+    def summary(self) -> dict[str, int]:
+        return {severity.value: n for severity, n in rules.summarize(self.findings).items()}
+
+    @property
+    def status(self) -> rules.Status:
+        return rules.status(self.findings)
+
+    @property
+    def letter_totals(self) -> list[tuple[Letter, int]]:
+        totals = Counter()
+        for column in self.columns:
+            for letter, n in column.counts:
+                totals[letter.code] += n
+        return [(letter, totals[letter.code]) for letter in self.scheme.letters]
+
+    def row(self, activity_id: int) -> Row:
+        return next(row for row in self.rows if row.activity.pk == activity_id)
+
+    def column(self, role_id: int) -> Column:
+        return next(column for column in self.columns if column.role.pk == role_id)
 
 
 def matrix_roles(matrix: Matrix) -> list[Role]:
     return list(Role.objects.filter(columns__matrix=matrix).order_by("columns__position", "pk"))
 
 
+def rule_options(matrix: Matrix) -> rules.Options:
+    return rules.Options(
+        accountable_does_work=matrix.accountable_does_work,
+        overload_share=matrix.overload_percent / 100,
+    )
+
+
 def matrix_grid(matrix: Matrix) -> Grid:
-    """Phases, activities, role columns and cells of a matrix, in four queries."""
+    """Phases, activities, role columns, cells and rule findings, in four queries."""
     scheme = matrix.scheme_definition
     roles = matrix_roles(matrix)
     bands = {phase.pk: Band(phase) for phase in Phase.objects.filter(matrix=matrix)}
@@ -66,14 +111,48 @@ def matrix_grid(matrix: Matrix) -> Grid:
             activity__matrix=matrix
         ).values_list("activity_id", "role_id", "code")
     }
-    for activity in Activity.objects.filter(matrix=matrix).order_by("position", "pk"):
+    activities = list(Activity.objects.filter(matrix=matrix).order_by("position", "pk"))
+    ordered = []
+    for activity in activities:
         cells = []
         for role in roles:
             code = codes.get((activity.pk, role.pk))
             letter = scheme.letter(code) if code and scheme.has(code) else None
-            cells.append(Cell(activity.pk, role, letter))
-        bands[activity.phase_id].rows.append(Row(activity, cells))
-    return Grid(matrix=matrix, scheme=scheme, roles=roles, bands=list(bands.values()))
+            cells.append(Cell(activity, role, letter))
+        row = Row(activity, cells)
+        bands[activity.phase_id].rows.append(row)
+    for band in bands.values():
+        ordered.extend(band.rows)
+
+    findings = rules.evaluate(
+        scheme,
+        [rules.Subject(row.activity.pk, row.activity.name) for row in ordered],
+        [rules.Subject(role.pk, role.name) for role in roles],
+        codes,
+        rule_options(matrix),
+    )
+    per_activity = rules.by_activity(findings)
+    per_role = rules.by_role(findings)
+    for row in ordered:
+        row.findings = per_activity.get(row.activity.pk, [])
+    columns = []
+    for index, role in enumerate(roles):
+        counts = Counter(row.cells[index].letter.code for row in ordered if row.cells[index].letter)
+        columns.append(
+            Column(
+                role=role,
+                counts=[(letter, counts[letter.code]) for letter in scheme.letters],
+                findings=[f for f in per_role.get(role.pk, []) if f.activity_id is None],
+            )
+        )
+    return Grid(
+        matrix=matrix,
+        scheme=scheme,
+        roles=roles,
+        bands=list(bands.values()),
+        columns=columns,
+        findings=findings,
+    )
 
 
 def matrices_for_home(user):
@@ -86,11 +165,4 @@ def matrices_for_home(user):
             role_count=Count("columns", distinct=True),
         )
         .order_by("-updated_at", "pk")
-    )
-
-
-def reference_templates():
-    return Matrix.objects.templates().annotate(
-        activity_count=Count("activities", distinct=True),
-        role_count=Count("columns", distinct=True),
     )
