@@ -1,6 +1,7 @@
 from django import forms
 
 from apps.accounts.models import EDITING_LEVELS, Team
+from apps.raci.schemes import scheme_choices
 
 from .models import Matrix
 
@@ -29,3 +30,63 @@ class MatrixCreateForm(forms.Form):
         if not title:
             raise forms.ValidationError("Give the matrix a title.")
         return title
+
+
+class CellForm(forms.Form):
+    activity = forms.IntegerField(min_value=1)
+    role = forms.IntegerField(min_value=1)
+    code = forms.CharField(max_length=1, required=False, strip=True)
+
+    def clean_code(self):
+        return self.cleaned_data["code"].upper()
+
+
+class ActivityForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(max_length=120)
+
+
+class ShiftForm(forms.Form):
+    offset = forms.TypedChoiceField(choices=[("-1", "up"), ("1", "down")], coerce=int)
+
+
+class MoveForm(forms.Form):
+    activity = forms.IntegerField(min_value=1)
+    phase = forms.IntegerField(min_value=1)
+    before = forms.IntegerField(min_value=1, required=False)
+
+
+class ColumnAddForm(forms.Form):
+    role = forms.IntegerField(min_value=1)
+
+
+class CustomRoleForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    short_label = forms.CharField(max_length=12, label="Short label")
+    description = forms.CharField(max_length=200, required=False)
+
+
+class MatrixDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Matrix
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class RuleOptionsForm(forms.ModelForm):
+    class Meta:
+        model = Matrix
+        fields = ["accountable_does_work", "overload_percent"]
+        labels = {
+            "accountable_does_work": "The Accountable role also does the work",
+            "overload_percent": "Overload warning above (% of activities)",
+        }
+
+
+class SchemeForm(forms.Form):
+    scheme = forms.ChoiceField(choices=scheme_choices())
+    confirm = forms.BooleanField(required=False)

@@ -37,6 +37,33 @@ class Column:
     role: Role
     counts: list[tuple[Letter, int]]
     findings: list[rules.Finding]
+    activity_count: int = 0
+
+    @property
+    def share(self) -> int:
+        """The share of activities the role holds any letter on, in percent."""
+        if not self.activity_count:
+            return 0
+        return round(100 * sum(n for _, n in self.counts) / self.activity_count)
+
+    @property
+    def segments(self) -> list[dict]:
+        """The stacked bar of the workload chart, in percent of the activities."""
+        x, parts = 0.0, []
+        for letter, n in self.counts:
+            if n and self.activity_count:
+                width = 100 * n / self.activity_count
+                parts.append(
+                    {
+                        "code": letter.code,
+                        "name": letter.name,
+                        "n": n,
+                        "x": round(x, 2),
+                        "width": round(width, 2),
+                    }
+                )
+                x += width
+        return parts
 
     @property
     def status(self) -> rules.Status:
@@ -100,29 +127,45 @@ def rule_options(matrix: Matrix) -> rules.Options:
     )
 
 
-def matrix_grid(matrix: Matrix) -> Grid:
-    """Phases, activities, role columns, cells and rule findings, in four queries."""
+@dataclass(slots=True)
+class GridData:
+    """What a grid is built from, as fetched: enough to rebuild it after a cell change."""
+
+    roles: list[Role]
+    phases: list[Phase]
+    activities: list[Activity]
+    codes: dict[tuple[int, int], str]
+
+
+def grid_data(matrix: Matrix) -> GridData:
+    """Role columns, phases, activities and cells of a matrix, in four queries."""
+    return GridData(
+        roles=matrix_roles(matrix),
+        phases=list(Phase.objects.filter(matrix=matrix)),
+        activities=list(Activity.objects.filter(matrix=matrix).order_by("position", "pk")),
+        codes={
+            (activity_id, role_id): code
+            for activity_id, role_id, code in Responsibility.objects.filter(
+                activity__matrix=matrix
+            ).values_list("activity_id", "role_id", "code")
+        },
+    )
+
+
+def matrix_grid(matrix: Matrix, data: GridData | None = None) -> Grid:
+    """The grid of a matrix with the rule findings; no queries beyond ``grid_data``."""
+    data = data or grid_data(matrix)
     scheme = matrix.scheme_definition
-    roles = matrix_roles(matrix)
-    bands = {phase.pk: Band(phase) for phase in Phase.objects.filter(matrix=matrix)}
-    codes = {
-        (activity_id, role_id): code
-        for activity_id, role_id, code in Responsibility.objects.filter(
-            activity__matrix=matrix
-        ).values_list("activity_id", "role_id", "code")
-    }
-    activities = list(Activity.objects.filter(matrix=matrix).order_by("position", "pk"))
-    ordered = []
-    for activity in activities:
+    roles, codes = data.roles, data.codes
+    bands = {phase.pk: Band(phase) for phase in data.phases}
+    for activity in data.activities:
         cells = []
         for role in roles:
             code = codes.get((activity.pk, role.pk))
             letter = scheme.letter(code) if code and scheme.has(code) else None
             cells.append(Cell(activity, role, letter))
-        row = Row(activity, cells)
-        bands[activity.phase_id].rows.append(row)
-    for band in bands.values():
-        ordered.extend(band.rows)
+        bands[activity.phase_id].rows.append(Row(activity, cells))
+    ordered = [row for band in bands.values() for row in band.rows]
 
     findings = rules.evaluate(
         scheme,
@@ -143,6 +186,7 @@ def matrix_grid(matrix: Matrix) -> Grid:
                 role=role,
                 counts=[(letter, counts[letter.code]) for letter in scheme.letters],
                 findings=[f for f in per_role.get(role.pk, []) if f.activity_id is None],
+                activity_count=len(ordered),
             )
         )
     return Grid(

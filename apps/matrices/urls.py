@@ -1,11 +1,46 @@
 from django.urls import path
 
-from . import views
+from .views import cells, pages, structure
 
 app_name = "matrices"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("matrices/new/", views.create, name="create"),
-    path("m/<slug:slug>/", views.detail, name="detail"),
-    path("schemes.css", views.scheme_css, name="scheme_css"),
+    path("", pages.home, name="home"),
+    path("matrices/new/", pages.create, name="create"),
+    path("schemes.css", pages.scheme_css, name="scheme_css"),
+    path("m/<slug:slug>/", pages.detail, name="detail"),
+    path("m/<slug:slug>/details/", pages.edit_details, name="edit_details"),
+    path("m/<slug:slug>/options/", pages.edit_options, name="edit_options"),
+    path("m/<slug:slug>/duplicate/", pages.duplicate, name="duplicate"),
+    path("m/<slug:slug>/delete/", pages.delete, name="delete"),
+    path("m/<slug:slug>/scheme/", pages.change_scheme, name="change_scheme"),
+    path("m/<slug:slug>/cells/", cells.assign, name="assign"),
+    path("m/<slug:slug>/activities/move/", structure.activity_move, name="activity_move"),
+    path("m/<slug:slug>/activities/<int:pk>/", structure.activity_edit, name="activity_edit"),
+    path("m/<slug:slug>/activities/<int:pk>/menu/", structure.activity_menu, name="activity_menu"),
+    path(
+        "m/<slug:slug>/activities/<int:pk>/delete/",
+        structure.activity_delete,
+        name="activity_delete",
+    ),
+    path(
+        "m/<slug:slug>/activities/<int:pk>/shift/", structure.activity_shift, name="activity_shift"
+    ),
+    path("m/<slug:slug>/phases/", structure.phase_add, name="phase_add"),
+    path("m/<slug:slug>/phases/<int:pk>/", structure.phase_edit, name="phase_edit"),
+    path("m/<slug:slug>/phases/<int:pk>/menu/", structure.phase_menu, name="phase_menu"),
+    path("m/<slug:slug>/phases/<int:pk>/delete/", structure.phase_delete, name="phase_delete"),
+    path("m/<slug:slug>/phases/<int:pk>/shift/", structure.phase_shift, name="phase_shift"),
+    path(
+        "m/<slug:slug>/phases/<int:phase_pk>/activities/",
+        structure.activity_add,
+        name="activity_add",
+    ),
+    path("m/<slug:slug>/columns/", structure.column_add, name="column_add"),
+    path(
+        "m/<slug:slug>/columns/<int:role_pk>/delete/",
+        structure.column_remove,
+        name="column_remove",
+    ),
+    path("m/<slug:slug>/columns/<int:role_pk>/shift/", structure.column_shift, name="column_shift"),
+    path("m/<slug:slug>/roles/new/", structure.role_create, name="role_create"),
 ]

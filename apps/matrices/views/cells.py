@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from ..access import matrix_for_user
+from ..forms import CellForm
+from ..selectors import grid_data, matrix_grid
+from ..services import EditError, responsibility_assign
+from .common import bad_request, form_errors, grid_context, render_parts
+
+
+@require_POST
+@login_required
+def assign(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set or clear one cell; answer with the cell and, out of band, what it changed."""
+    matrix = matrix_for_user(request.user, slug, edit=True)
+    form = CellForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    data = grid_data(matrix)
+    activity_id, role_id = form.cleaned_data["activity"], form.cleaned_data["role"]
+    activity = next((a for a in data.activities if a.pk == activity_id), None)
+    role = next((r for r in data.roles if r.pk == role_id), None)
+    if activity is None or role is None:
+        raise Http404("No such cell in this matrix.")
+    code = form.cleaned_data["code"]
+    try:
+        responsibility_assign(matrix=matrix, activity=activity, role=role, code=code)
+    except EditError as error:
+        return bad_request(str(error))
+    if not request.htmx:
+        return redirect(matrix)
+    # The grid as it now is, without fetching it again.
+    if code:
+        data.codes[activity_id, role_id] = code
+    else:
+        data.codes.pop((activity_id, role_id), None)
+    grid = matrix_grid(matrix, data)
+    row = grid.row(activity_id)
+    context = {
+        **grid_context(matrix, grid),
+        "row": row,
+        "cell": next(cell for cell in row.cells if cell.role.pk == role_id),
+        "column": grid.column(role_id),
+    }
+    parts = ("cell", "row_status", "column_summary", "summary", "workload")
+    return HttpResponse(render_parts(request, context, *parts))
