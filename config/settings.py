@@ -6,6 +6,7 @@ stops the process with ImproperlyConfigured instead of being silently replaced b
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,11 @@ def database_from_url(url: str) -> dict:
         }
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no SQLite file.")
+        # Tests use a file too (not memory), so that server threads and concurrent requests
+        # in the tests see one database, as they do in production; one file per test run.
+        config["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"raci-test-{os.getpid()}.sqlite3")
+        }
     elif engine == "django.db.backends.postgresql":
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no PostgreSQL database.")
