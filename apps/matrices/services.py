@@ -166,17 +166,8 @@ def activity_move(*, activity: Activity, phase: Phase, before: Activity | None =
 def activity_shift(*, activity: Activity, offset: int) -> None:
     """Move an activity one place up (-1) or down (+1); across a phase boundary at the ends."""
     phases = list(activity.matrix.phases.order_by("position", "pk"))
-    ordered = [
-        a
-        for phase in phases
-        for a in sorted(
-            (a for a in activity.matrix.activities.all() if a.phase_id == phase.pk),
-            key=lambda a: (a.position, a.pk),
-        )
-    ]
-    index = next(i for i, a in enumerate(ordered) if a.pk == activity.pk)
-    siblings = [a for a in ordered if a.phase_id == activity.phase_id]
-    local = siblings.index(ordered[index])
+    siblings = list(activity.phase.activities.order_by("position", "pk"))
+    local = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
     if 0 <= local + offset < len(siblings):
         siblings[local], siblings[local + offset] = siblings[local + offset], siblings[local]
         _renumber(siblings)
@@ -184,9 +175,8 @@ def activity_shift(*, activity: Activity, offset: int) -> None:
     phase_index = next(i for i, p in enumerate(phases) if p.pk == activity.phase_id)
     target = phase_index + offset
     if 0 <= target < len(phases):
-        first = None
-        if offset > 0:
-            first = next((a for a in ordered if a.phase_id == phases[target].pk), None)
+        # Down into the next phase: first there; up into the previous one: last there.
+        first = phases[target].activities.order_by("position", "pk").first() if offset > 0 else None
         activity_move(activity=activity, phase=phases[target], before=first)
 
 
@@ -285,8 +275,10 @@ def matrix_update(*, matrix: Matrix, **fields) -> Matrix:
 
 
 def matrix_duplicate(*, matrix: Matrix, by) -> Matrix:
+    suffix = " (copy)"
+    room = Matrix._meta.get_field("title").max_length - len(suffix)
     return matrix_create(
-        title=f"{matrix.title} (copy)",
+        title=f"{matrix.title[:room].rstrip()}{suffix}",
         team=matrix.team,
         created_by=by,
         description=matrix.description,

@@ -186,3 +186,11 @@ def get_scheme(key: str) -> Scheme:
 
 def scheme_choices() -> list[tuple[str, str]]:
     return [(scheme.key, scheme.name) for scheme in SCHEMES.values()]
+
+
+def letter_named(code: str) -> Letter:
+    """The letter ``code`` of whichever scheme has it (for cells left over from another scheme)."""
+    for scheme in SCHEMES.values():
+        if scheme.has(code):
+            return scheme.letter(code)
+    return Letter(code, code, Kind.INFORMED, "", "an unknown letter", "#e2e8f0", "#1e293b")

@@ -10,7 +10,8 @@
 
   document.addEventListener("htmx:responseError", function (event) {
     var elt = event.detail.elt;
-    if (elt && elt.closest && elt.closest("td.cell")) return; // grid.js reports cell changes
+    // grid.js reports its own requests: cell changes and drag-and-drop moves.
+    if (elt && elt.closest && elt.closest("td.cell, tr.activity-row")) return;
     var slot = messageSlot(elt);
     if (!slot) return;
     slot.textContent = event.detail.xhr.responseText || "That change could not be saved.";

@@ -6,7 +6,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.services import team_ensure_personal
-from apps.raci.schemes import SCHEMES, get_scheme
+from apps.raci.schemes import SCHEMES, get_scheme, letter_named
 from apps.raci.styles import scheme_stylesheet
 
 from .. import services
@@ -136,7 +136,7 @@ def change_scheme(request: HttpRequest, slug: str) -> HttpResponse:
         "matrix": matrix,
         "target": get_scheme(key),
         "current": matrix.scheme_definition,
-        "dropped": [(matrix.scheme_definition.letter(code), n) for code, n in dropped.items()],
+        "dropped": [(letter_named(code), n) for code, n in dropped.items()],
     }
     return render(request, "matrices/scheme_change.html", context)
 

@@ -1,0 +1,357 @@
+"""The grid editor as a person uses it: mouse, keyboard, drag and drop, errors, persistence.
+
+The sample matrix (/m/product-roles/) is owned by the "Sample team", which `login` makes the
+user an owner of. It is a copy of the reference template: 29 activities and 9 roles in RACI,
+every activity with exactly one A and at least one R.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import run_axe
+from .test_pages import shoot
+
+pytestmark = pytest.mark.browser
+
+SAMPLE = "/m/product-roles/"
+NO_CODE = ":is(:not([data-code]), [data-code=''])"
+
+
+def open_editor(page, server, path=SAMPLE):
+    """Open a matrix in the editor; return the console errors the page logs from now on.
+
+    CSP violations are logged as console errors too, so an empty list also means grid.js kept
+    to the policy.
+    """
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url + path)
+    expect(page.locator('table.grid[data-editable="true"]')).to_be_visible()
+    # grid.js has run: exactly one cell button is in the tab order (a roving tabindex).
+    expect(page.locator('table.grid .cell-button[tabindex="0"]')).to_have_count(1)
+    return errors
+
+
+def rows(page):
+    return page.locator("table.grid tr.activity-row")
+
+
+def cell_at(page, row, column):
+    return rows(page).nth(row).locator("td.cell").nth(column)
+
+
+def cell(page, cell_id):
+    return page.locator(f"#{cell_id}")
+
+
+def button(page, cell_id):
+    return page.locator(f"#{cell_id} .cell-button")
+
+
+def row_ids(page, n):
+    return [rows(page).nth(i).get_attribute("id") for i in range(n)]
+
+
+def expect_in_view(locator):
+    """The element is focused and shows: not scrolled away, nor under a sticky header."""
+    expect(locator).to_be_focused()
+    uncovered = locator.evaluate(
+        """el => {
+            const r = el.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return el.contains(hit);
+        }"""
+    )
+    assert uncovered, "the focused cell is hidden"
+
+
+def error_count(page) -> int:
+    """The number of errors the summary panel reports."""
+    counter = page.locator("#summary .count-error[data-count]")
+    if counter.count():
+        return int(counter.first.get_attribute("data-count"))
+    text = page.locator("#summary").inner_text()  # "3 errors", "Errors: 3", "No errors"
+    match = re.search(r"(\d+)\s+errors?\b", text, re.IGNORECASE) or re.search(
+        r"\berrors?\b\W{0,3}(\d+)", text, re.IGNORECASE
+    )
+    return int(match.group(1)) if match else 0
+
+
+def test_a_matrix_is_created_from_the_template_on_the_home_page(login, server):
+    page = login()
+    page.get_by_label("Title").fill("Mobile app launch")
+    # "Start from" stays on the reference template, which is chosen already.
+    template = page.get_by_role("group", name="Start from").get_by_role(
+        "radio", name=re.compile("Product roles")
+    )
+    expect(template).to_be_checked()
+    page.get_by_role("button", name="Create matrix").click()
+    page.wait_for_url(re.compile(r"/m/[\w-]+/$"))
+    assert not page.url.endswith(SAMPLE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mobile app launch")
+    expect(page.locator('table.grid[data-editable="true"]')).to_be_visible()
+    expect(rows(page)).to_have_count(29)
+    expect(page.locator("table.grid thead th.role-col")).to_have_count(9)
+    expect(page.locator('table.grid .cell-button[tabindex="0"]')).to_have_count(1)
+
+
+def test_a_click_on_a_cell_opens_the_chooser_and_sets_the_letter(login, server):
+    page = login()
+    errors = open_editor(page, server)
+    cell_id = page.locator(f"table.grid td.cell{NO_CODE}").first.get_attribute("id")
+    page.evaluate("window.__marker = 1")
+
+    button(page, cell_id).click()
+    chooser = page.get_by_role("menu")
+    expect(chooser).to_be_visible()
+    expect(chooser.get_by_role("menuitem").first).to_be_focused()
+    # Just below the cell (or just above it, when there is no room below).
+    cell_box, chooser_box = cell(page, cell_id).bounding_box(), chooser.bounding_box()
+    below = abs(chooser_box["y"] - (cell_box["y"] + cell_box["height"])) < 4
+    above = abs(chooser_box["y"] + chooser_box["height"] - cell_box["y"]) < 4
+    assert below or above, (cell_box, chooser_box)
+    assert abs(chooser_box["x"] - cell_box["x"]) < cell_box["width"] + chooser_box["width"]
+
+    page.locator('#chooser .chooser-option[data-code="C"]').click()
+    expect(cell(page, cell_id)).to_have_attribute("data-code", "C")
+    expect(chooser).to_be_hidden()
+    expect(button(page, cell_id)).to_be_focused()
+    expect(page.locator('table.grid .cell-button[tabindex="0"]')).to_have_count(1)
+    assert page.evaluate("window.__marker") == 1, "the page was reloaded"
+    assert errors == []
+
+
+def test_the_chooser_works_from_the_keyboard(login, server):
+    page = login()
+    open_editor(page, server)
+    cell_id = page.locator(f"table.grid td.cell{NO_CODE}").first.get_attribute("id")
+    chooser = page.get_by_role("menu")
+    options = chooser.get_by_role("menuitem")
+
+    button(page, cell_id).press("Enter")
+    expect(chooser).to_be_visible()
+    expect(options.first).to_be_focused()
+    page.keyboard.press("End")
+    expect(options.last).to_be_focused()
+    page.keyboard.press("ArrowDown")  # wraps round
+    expect(options.first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(chooser).to_be_hidden()
+    expect(button(page, cell_id)).to_be_focused()
+    expect(cell(page, cell_id)).not_to_have_attribute("data-code", re.compile(r"\w"))
+
+    page.keyboard.press("Enter")
+    expect(chooser).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    code = options.nth(1).get_attribute("data-code")
+    page.keyboard.press("Enter")
+    expect(chooser).to_be_hidden()
+    expect(cell(page, cell_id)).to_have_attribute("data-code", code)
+    expect(button(page, cell_id)).to_be_focused()
+
+
+def test_the_keyboard_moves_between_cells_and_sets_letters(login, server):
+    page = login()
+    errors = open_editor(page, server)
+    first_id = cell_at(page, 0, 0).get_attribute("id")
+    target_id = cell_at(page, 1, 1).get_attribute("id")
+    expect(button(page, first_id)).to_have_attribute("tabindex", "0")
+
+    button(page, first_id).focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    expect(button(page, target_id)).to_be_focused()
+    expect(button(page, target_id)).to_have_attribute("tabindex", "0")
+    expect(page.locator('table.grid .cell-button[tabindex="0"]')).to_have_count(1)
+
+    page.keyboard.press("i")
+    expect(cell(page, target_id)).to_have_attribute("data-code", "I")
+    # The cell was replaced by the server's answer; focus stays on it.
+    expect(button(page, target_id)).to_be_focused()
+    expect(button(page, target_id)).to_have_attribute("tabindex", "0")
+
+    page.keyboard.press("Delete")
+    expect(page.locator(f"#{target_id}{NO_CODE}")).to_have_count(1)
+    expect(button(page, target_id)).to_be_focused()
+
+    # Edges, Home/End and Ctrl+Home/End.
+    page.keyboard.press("End")
+    expect(rows(page).nth(1).locator("td.cell .cell-button").last).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(rows(page).nth(1).locator("td.cell .cell-button").last).to_be_focused()
+    page.keyboard.press("Control+End")
+    expect_in_view(rows(page).last.locator("td.cell .cell-button").last)
+    page.keyboard.press("ArrowDown")
+    expect(rows(page).last.locator("td.cell .cell-button").last).to_be_focused()
+    page.keyboard.press("Control+Home")
+    expect_in_view(button(page, first_id))
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowLeft")
+    expect(button(page, first_id)).to_be_focused()
+    expect(page.locator('table.grid .cell-button[tabindex="0"]')).to_have_count(1)
+    assert errors == []
+
+
+def test_keyboard_focus_is_never_hidden_under_the_sticky_headers(login, server):
+    page = login("phil", width=390, height=844)
+    open_editor(page, server)
+    roles = page.locator("table.grid thead th.role-col").count()
+    button(page, cell_at(page, 0, 0).get_attribute("id")).focus()
+    page.keyboard.press("End")
+    expect_in_view(cell_at(page, 0, roles - 1).locator(".cell-button"))
+    for column in range(roles - 2, -1, -1):
+        page.keyboard.press("ArrowLeft")
+        expect_in_view(cell_at(page, 0, column).locator(".cell-button"))
+    for row in range(1, 8):
+        page.keyboard.press("ArrowDown")
+        expect_in_view(cell_at(page, row, 0).locator(".cell-button"))
+    page.keyboard.press("Control+End")
+    for row in range(27, 20, -1):
+        page.keyboard.press("ArrowUp")
+        expect_in_view(cell_at(page, row, roles - 1).locator(".cell-button"))
+
+
+def test_a_missing_accountable_is_flagged_and_cleared(login, server):
+    page = login()
+    errors = open_editor(page, server)
+    row = rows(page).first
+    activity = row.get_attribute("data-activity")
+    a_id = row.locator('td.cell[data-code="A"]').get_attribute("id")
+    row_error = page.locator(f"#status-{activity}.status-error, #status-{activity} .status-error")
+    expect(row_error).to_have_count(0)
+    errors_before = error_count(page)
+
+    button(page, a_id).press("Delete")
+    expect(page.locator(f"#{a_id}{NO_CODE}")).to_have_count(1)
+    expect(row_error.first).to_be_attached()
+    assert error_count(page) > errors_before
+
+    button(page, a_id).press("a")
+    expect(cell(page, a_id)).to_have_attribute("data-code", "A")
+    expect(row_error).to_have_count(0)
+    assert error_count(page) == errors_before
+    assert errors == []
+
+
+def test_changes_are_kept_after_a_reload(login, server):
+    page = login()
+    open_editor(page, server)
+    empty = page.locator(f"table.grid td.cell{NO_CODE}")
+    clicked, typed = empty.nth(0).get_attribute("id"), empty.nth(1).get_attribute("id")
+    cleared = page.locator('table.grid td.cell[data-code="R"]').first.get_attribute("id")
+
+    button(page, clicked).click()
+    page.locator('#chooser .chooser-option[data-code="C"]').click()
+    expect(cell(page, clicked)).to_have_attribute("data-code", "C")
+    button(page, typed).press("I")
+    expect(cell(page, typed)).to_have_attribute("data-code", "I")
+    button(page, cleared).press("Backspace")
+    expect(page.locator(f"#{cleared}{NO_CODE}")).to_have_count(1)
+
+    page.reload()
+    expect(cell(page, clicked)).to_have_attribute("data-code", "C")
+    expect(cell(page, typed)).to_have_attribute("data-code", "I")
+    expect(page.locator(f"#{cleared}{NO_CODE}")).to_have_count(1)
+
+
+def test_move_down_swaps_two_activities_and_keeps_focus(login, server):
+    page = login()
+    errors = open_editor(page, server)
+    first, second = row_ids(page, 2)
+
+    row = page.locator(f"#{first}")
+    move_down = row.get_by_role("button", name=re.compile(r"^Move down"))
+    if not move_down.count():  # it is in the row's options menu
+        row.locator("details > summary").first.click()
+    move_down.press("Enter")
+    expect(rows(page).nth(0)).to_have_attribute("id", second)
+    expect(rows(page).nth(1)).to_have_attribute("id", first)
+    # The grid was replaced; focus stays with the moved activity.
+    expect(page.locator(f"#{first} :focus")).to_have_count(1)
+    expect(page.locator('table.grid .cell-button[tabindex="0"]')).to_have_count(1)
+
+    page.reload()
+    expect(rows(page).nth(0)).to_have_attribute("id", second)
+    expect(rows(page).nth(1)).to_have_attribute("id", first)
+    assert errors == []
+
+
+def test_an_activity_is_dragged_to_a_new_place(login, server):
+    page = login()
+    errors = open_editor(page, server)
+    first, _, third = row_ids(page, 3)
+
+    page.locator(f"#{third} .drag-handle").drag_to(
+        page.locator(f"#{first} th.activity"), target_position={"x": 8, "y": 4}
+    )
+    expect(rows(page).nth(0)).to_have_attribute("id", third)
+    expect(rows(page).nth(1)).to_have_attribute("id", first)
+    expect(page.locator("table.grid .is-dragging, table.grid .drop-before")).to_have_count(0)
+
+    page.reload()
+    expect(rows(page).nth(0)).to_have_attribute("id", third)
+    assert errors == []
+
+
+def test_errors_from_the_server_are_shown_and_cleared(login, server):
+    page = login()
+    open_editor(page, server)
+    status = page.locator("#grid-status")
+    cell_id = page.locator(f"table.grid td.cell{NO_CODE}").first.get_attribute("id")
+
+    page.route(
+        "**/cells/",
+        lambda route: route.fulfill(
+            status=409, body="Someone else changed this cell.", content_type="text/plain"
+        ),
+    )
+    button(page, cell_id).press("c")
+    expect(status).to_have_text("Someone else changed this cell.")
+    expect(status).to_contain_class("is-error")
+    expect(page.locator(f"#{cell_id}{NO_CODE}")).to_have_count(1)
+    expect(cell(page, cell_id)).not_to_contain_class("is-saving")
+    page.unroute("**/cells/")
+
+    page.route("**/cells/", lambda route: route.abort())
+    button(page, cell_id).press("c")
+    expect(status).to_have_text("Could not reach the server; your change was not saved.")
+    page.unroute("**/cells/")
+
+    button(page, cell_id).press("c")
+    expect(cell(page, cell_id)).to_have_attribute("data-code", "C")
+    expect(status).to_have_text("")
+    expect(status).not_to_contain_class("is-error")
+
+
+def test_the_editor_and_role_guide_have_no_serious_accessibility_violations(login, server):
+    page = login()
+    open_editor(page, server)
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+
+    page.locator("table.grid .cell-button").first.click()
+    expect(page.get_by_role("menu")).to_be_visible()
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+
+    page.goto(server.url + "/roles/")
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+
+
+def test_screenshots_of_the_editor(login, server):
+    page = login()
+    errors = open_editor(page, server)
+    page.locator("#summary").evaluate("el => el.scrollIntoView()")
+    cell_at(page, 1, 2).locator(".cell-button").click()
+    expect(page.get_by_role("menu")).to_be_visible()
+    assert errors == []
+    shoot(page, "editor")
+
+    phone = login("phil", width=390, height=844)
+    errors = open_editor(phone, server)
+    assert errors == []
+    shoot(phone, "editor-phone")
