@@ -393,6 +393,8 @@
     var elt = detail && detail.elt;
     if (!elt) return false;
     if (state.ours && state.ours.has(elt)) return true;
+    // Forms in the grid report their own errors in place (app.js).
+    if (closest(elt, "form")) return false;
     return elt.isConnected && !!closest(elt, "#grid, table.grid, .grid-scroll");
   }
 

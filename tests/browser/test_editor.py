@@ -326,6 +326,20 @@ def test_errors_from_the_server_are_shown_and_cleared(login, server):
     expect(status).not_to_contain_class("is-error")
 
 
+def test_a_duplicate_activity_name_is_refused_in_the_form(login, server):
+    page = login()
+    open_editor(page, server)
+    first = page.locator("tbody.band").first
+    existing = first.locator("tr.activity-row .activity-name").first.inner_text()
+    count = page.locator("tr.activity-row").count()
+    form = first.locator("tr.add-row form")
+    form.get_by_role("textbox").fill(existing)
+    form.get_by_role("button", name="Add").click()
+    expect(form.locator(".form-message")).to_contain_text("There is already an activity called")
+    expect(page.locator("#grid-status")).to_have_text("")
+    assert page.locator("tr.activity-row").count() == count
+
+
 def test_the_editor_and_role_guide_have_no_serious_accessibility_violations(login, server):
     page = login()
     open_editor(page, server)
