@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalog",
     "apps.matrices",
+    "apps.exchange",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,11 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Uploads: imports larger than this are refused with a message (bytes).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
 
 # Security headers. The CSP allows scripts from this origin only (htmx is served by
 # django-htmx from our static files); no inline script, no eval.

@@ -183,6 +183,8 @@ class Responsibility(models.Model):
         "catalog.Role", on_delete=models.CASCADE, related_name="responsibilities"
     )
     code = models.CharField(max_length=1)
+    # Why this role holds this letter, e.g. "signs off the budget with finance".
+    note = models.TextField(blank=True, max_length=500)
 
     objects = ResponsibilityManager()
 

@@ -135,20 +135,24 @@ class GridData:
     phases: list[Phase]
     activities: list[Activity]
     codes: dict[tuple[int, int], str]
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def grid_data(matrix: Matrix) -> GridData:
     """Role columns, phases, activities and cells of a matrix, in four queries."""
+    codes, notes = {}, {}
+    for activity_id, role_id, code, note in Responsibility.objects.filter(
+        activity__matrix=matrix
+    ).values_list("activity_id", "role_id", "code", "note"):
+        codes[activity_id, role_id] = code
+        if note:
+            notes[activity_id, role_id] = note
     return GridData(
         roles=matrix_roles(matrix),
         phases=list(Phase.objects.filter(matrix=matrix)),
         activities=list(Activity.objects.filter(matrix=matrix).order_by("position", "pk")),
-        codes={
-            (activity_id, role_id): code
-            for activity_id, role_id, code in Responsibility.objects.filter(
-                activity__matrix=matrix
-            ).values_list("activity_id", "role_id", "code")
-        },
+        codes=codes,
+        notes=notes,
     )
 
 

@@ -77,7 +77,10 @@ def matrix_copy_contents(*, source: Matrix, target: Matrix) -> None:
     Activity.objects.bulk_create(activity_map.values())
     Responsibility.objects.bulk_create(
         Responsibility(
-            activity=activity_map[cell.activity_id], role_id=cell.role_id, code=cell.code
+            activity=activity_map[cell.activity_id],
+            role_id=cell.role_id,
+            code=cell.code,
+            note=cell.note,
         )
         for cell in Responsibility.objects.filter(activity__matrix=source)
     )

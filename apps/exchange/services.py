@@ -1,0 +1,140 @@
+"""Creating a matrix from an imported document: all of it, or (on any error) nothing."""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from apps.accounts.models import Team
+from apps.catalog.models import Role, RoleKind
+from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
+from apps.matrices.services import unique_matrix_slug
+from apps.raci.exchange.document import DEFINITION_FIELDS, MatrixDocument, RoleDoc
+from apps.raci.exchange.problems import ImportProblem
+
+NAME_MAX = {"matrix": 200, "phase": 120, "activity": 200, "role": 100, "label": 12}
+
+
+@dataclass
+class RolePlan:
+    doc: RoleDoc
+    existing: Role | None  # matched by name, case-insensitively; None: created as custom
+
+
+@dataclass
+class ImportPlan:
+    doc: MatrixDocument
+    roles: list[RolePlan] = field(default_factory=list)
+
+    @property
+    def new_roles(self) -> list[RolePlan]:
+        return [plan for plan in self.roles if plan.existing is None]
+
+    @property
+    def cell_count(self) -> int:
+        return sum(len(activity.cells) for _, activity in self.doc.activities())
+
+
+def import_plan(*, doc: MatrixDocument, team: Team) -> ImportPlan:
+    """Check the document against the limits and say which roles exist and which are new."""
+    _check_lengths(doc)
+    known = {
+        role.name.lower(): role for role in Role.objects.filter(team__isnull=True).order_by("-pk")
+    }
+    known.update(
+        {role.name.lower(): role for role in Role.objects.filter(team=team).order_by("-pk")}
+    )
+    return ImportPlan(doc, [RolePlan(role, known.get(role.name.lower())) for role in doc.roles])
+
+
+@transaction.atomic
+def matrix_import(*, doc: MatrixDocument, team: Team, created_by=None, title: str = "") -> Matrix:
+    plan = import_plan(doc=doc, team=team)
+    matrix = Matrix.objects.create(
+        title=title or doc.title,
+        slug=unique_matrix_slug(title or doc.title),
+        description=doc.description,
+        scheme=doc.scheme,
+        accountable_does_work=doc.accountable_does_work,
+        overload_percent=doc.overload_percent,
+        team=team,
+        created_by=created_by,
+    )
+    roles = {}
+    for position, role_plan in enumerate(plan.roles):
+        role = role_plan.existing or _custom_role(role_plan.doc, team)
+        roles[role_plan.doc.key] = role
+        MatrixRole.objects.create(matrix=matrix, role=role, position=position)
+    cells = []
+    for phase_position, phase_doc in enumerate(doc.phases):
+        phase = Phase.objects.create(matrix=matrix, name=phase_doc.name, position=phase_position)
+        activities = Activity.objects.bulk_create(
+            Activity(
+                matrix=matrix,
+                phase=phase,
+                name=activity.name,
+                description=activity.description,
+                position=position,
+            )
+            for position, activity in enumerate(phase_doc.activities)
+        )
+        for activity, activity_doc in zip(activities, phase_doc.activities, strict=True):
+            cells += [
+                Responsibility(
+                    activity=activity,
+                    role=roles[key],
+                    code=code,
+                    note=activity_doc.notes.get(key, "")[:500],
+                )
+                for key, code in activity_doc.cells.items()
+            ]
+    try:
+        Responsibility.objects.bulk_create(cells)
+    except IntegrityError as error:  # the readers validate; this is the database's last word
+        raise ImportProblem(f"The matrix could not be saved: {error}") from None
+    return matrix
+
+
+def _custom_role(doc: RoleDoc, team: Team) -> Role:
+    from django.utils.text import slugify
+
+    base = (slugify(f"{doc.name}-{team.pk}") or "role")[:70]
+    slug, n = base, 2
+    while Role.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return Role.objects.create(
+        slug=slug,
+        name=doc.name,
+        short_label=(doc.short_label or _label(doc.name))[: NAME_MAX["label"]],
+        kind=RoleKind.CUSTOM,
+        team=team,
+        summary=doc.summary[:200],
+        **{name: getattr(doc, name) for name in DEFINITION_FIELDS},
+    )
+
+
+def _label(name: str) -> str:
+    words = name.split()
+    return "".join(word[0] for word in words).upper() if len(words) > 1 else name[:12]
+
+
+def _check_lengths(doc: MatrixDocument) -> None:
+    def check(kind: str, text: str, where: str) -> None:
+        if not text.strip():
+            raise ImportProblem(f"the {kind} name is empty", where=where)
+        if len(text) > NAME_MAX[kind]:
+            raise ImportProblem(
+                f'the {kind} name "{text[:40]}…" is longer than {NAME_MAX[kind]} characters',
+                where=where,
+            )
+
+    check("matrix", doc.title, "title")
+    for role in doc.roles:
+        check("role", role.name, f'role "{role.name[:40]}"')
+    phase_names = set()
+    for phase in doc.phases:
+        check("phase", phase.name, f'phase "{phase.name[:40]}"')
+        if phase.name.lower() in phase_names:
+            raise ImportProblem(f'duplicate phase "{phase.name}"')
+        phase_names.add(phase.name.lower())
+        for activity in phase.activities:
+            check("activity", activity.name, f'activity "{activity.name[:40]}"')

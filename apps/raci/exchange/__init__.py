@@ -1,0 +1,1 @@
+"""Export writers and import readers: plain Python, no Django. They work on MatrixDocument."""

@@ -1,0 +1,60 @@
+"""CSV: a header "Phase, Activity, <role names...>", one row per activity, cells hold letters.
+
+Written as UTF-8 with a byte-order mark: Excel needs the BOM to read UTF-8 (without it, it
+guesses a legacy code page and garbles accents); LibreOffice and the csv module accept it.
+Text that a spreadsheet would take for a formula is neutralised (see cells.py).
+"""
+
+import csv
+import io
+
+from .cells import neutralise, restore
+from .document import MatrixDocument
+from .problems import ImportProblem
+from .tabular import document_from_rows
+
+BOM = "\ufeff"
+
+
+def write_csv(doc: MatrixDocument) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Phase", "Activity", *(neutralise(role.name) for role in doc.roles)])
+    keys = [role.key for role in doc.roles]
+    for phase, activity in doc.activities():
+        writer.writerow(
+            [
+                neutralise(phase.name),
+                neutralise(activity.name),
+                *(activity.cells.get(key, "") for key in keys),
+            ]
+        )
+    return BOM + out.getvalue()
+
+
+def read_csv(
+    data: bytes, *, title: str = "Imported matrix", scheme: str = "raci"
+) -> MatrixDocument:
+    if not data.strip():
+        raise ImportProblem("The file is empty.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportProblem(
+            f"The file is not UTF-8 text (byte {error.start + 1} is not valid); "
+            "save it from your spreadsheet as CSV UTF-8."
+        ) from None
+    if "\x00" in text:
+        raise ImportProblem("This does not look like a CSV file.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = [
+            (number, [restore(cell) for cell in row])
+            for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+        ]
+    except csv.Error as error:
+        raise ImportProblem(f"The CSV cannot be read: {error}.") from None
+    return document_from_rows(rows, scheme=scheme, title=title)

@@ -1,0 +1,201 @@
+"""JSON: the lossless, versioned format (docs/json-format.md)."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from ..schemes import SCHEMES, get_scheme
+from .document import DEFINITION_FIELDS, ActivityDoc, MatrixDocument, PhaseDoc, RoleDoc
+from .problems import ImportProblem
+
+FORMAT = "raci-builder/matrix"
+VERSION = 1
+
+
+def to_data(doc: MatrixDocument) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": doc.exported_at.isoformat() if doc.exported_at else None,
+        "matrix": {
+            "title": doc.title,
+            "slug": doc.slug,
+            "description": doc.description,
+            "scheme": doc.scheme,
+            "options": {
+                "accountable_does_work": doc.accountable_does_work,
+                "overload_percent": doc.overload_percent,
+            },
+            "roles": [
+                {
+                    "key": role.key,
+                    "name": role.name,
+                    "short_label": role.short_label,
+                    "kind": role.kind,
+                    "summary": role.summary,
+                    "definition": {name: getattr(role, name) for name in DEFINITION_FIELDS},
+                }
+                for role in doc.roles
+            ],
+            "phases": [
+                {
+                    "name": phase.name,
+                    "activities": [
+                        {
+                            "name": activity.name,
+                            "description": activity.description,
+                            "cells": {
+                                role.key: activity.cells[role.key]
+                                for role in doc.roles
+                                if role.key in activity.cells
+                            },
+                            "notes": {
+                                role.key: activity.notes[role.key]
+                                for role in doc.roles
+                                if activity.notes.get(role.key)
+                            },
+                        }
+                        for activity in phase.activities
+                    ],
+                }
+                for phase in doc.phases
+            ],
+        },
+    }
+
+
+def write_json(doc: MatrixDocument) -> str:
+    return json.dumps(to_data(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def read_json(data: bytes, *, title: str = "") -> MatrixDocument:
+    if not data.strip():
+        raise ImportProblem("The file is empty.")
+    try:
+        root = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ImportProblem("The file is not UTF-8 text.") from None
+    except json.JSONDecodeError as error:
+        raise ImportProblem(
+            f"This is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+        ) from None
+    if not isinstance(root, dict) or root.get("format") != FORMAT:
+        raise ImportProblem(f'This JSON is not a RACI Builder matrix (no "format": "{FORMAT}").')
+    if root.get("version") != VERSION:
+        raise ImportProblem(
+            f"This file is format version {root.get('version')!r}; "
+            f"this RACI Builder reads version {VERSION}."
+        )
+    matrix = _object(root, "matrix", "the file")
+    scheme_key = _text(matrix, "scheme", "matrix", default="raci")
+    if scheme_key not in SCHEMES:
+        raise ImportProblem(f'unknown scheme "{scheme_key}"; use one of {", ".join(SCHEMES)}')
+    scheme = get_scheme(scheme_key)
+    options = matrix.get("options") or {}
+    if not isinstance(options, dict):
+        raise ImportProblem('"options" must be an object')
+    percent = options.get("overload_percent", 50)
+    if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
+        raise ImportProblem('"overload_percent" must be a whole number from 1 to 100')
+
+    roles = []
+    for i, item in enumerate(_list(matrix, "roles", "matrix"), start=1):
+        where = f"role {i}"
+        if not isinstance(item, dict):
+            raise ImportProblem("must be an object", where=where)
+        definition = item.get("definition") or {}
+        if not isinstance(definition, dict):
+            raise ImportProblem('"definition" must be an object', where=where)
+        roles.append(
+            RoleDoc(
+                key=_text(item, "key", where),
+                name=_text(item, "name", where),
+                short_label=_text(item, "short_label", where, default=""),
+                kind=_text(item, "kind", where, default="custom"),
+                summary=_text(item, "summary", where, default=""),
+                **{name: _text(definition, name, where, default="") for name in DEFINITION_FIELDS},
+            )
+        )
+    keys = [role.key for role in roles]
+    if len(set(keys)) != len(keys):
+        raise ImportProblem("two roles share a key")
+    if len({role.name.lower() for role in roles}) != len(roles):
+        raise ImportProblem("two roles share a name")
+
+    phases, seen = [], set()
+    for p, item in enumerate(_list(matrix, "phases", "matrix"), start=1):
+        where = f"phase {p}"
+        if not isinstance(item, dict):
+            raise ImportProblem("must be an object", where=where)
+        phase = PhaseDoc(name=_text(item, "name", where))
+        for a, entry in enumerate(_list(item, "activities", where), start=1):
+            at = f"{where}, activity {a}"
+            if not isinstance(entry, dict):
+                raise ImportProblem("must be an object", where=at)
+            activity = ActivityDoc(
+                name=_text(entry, "name", at), description=_text(entry, "description", at, "")
+            )
+            if activity.name.lower() in seen:
+                raise ImportProblem(f'duplicate activity "{activity.name}"', where=at)
+            seen.add(activity.name.lower())
+            for field in ("cells", "notes"):
+                values = entry.get(field) or {}
+                if not isinstance(values, dict):
+                    raise ImportProblem(f'"{field}" must be an object', where=at)
+                for key, value in values.items():
+                    if key not in keys:
+                        raise ImportProblem(f'{field} name an unknown role "{key}"', where=at)
+                    if not isinstance(value, str):
+                        raise ImportProblem(f"{field} values must be text", where=at)
+                    if field == "cells" and not scheme.has(value):
+                        raise ImportProblem(
+                            f'unknown letter "{value}" for role "{key}"; '
+                            f"{scheme.name} uses {', '.join(scheme.codes)}",
+                            where=at,
+                        )
+                getattr(activity, field).update(values)
+            phase.activities.append(activity)
+        phases.append(phase)
+
+    exported = root.get("exported_at")
+    return MatrixDocument(
+        title=title or _text(matrix, "title", "matrix"),
+        slug=_text(matrix, "slug", "matrix", default=""),
+        description=_text(matrix, "description", "matrix", default=""),
+        scheme=scheme_key,
+        roles=roles,
+        phases=phases,
+        accountable_does_work=bool(options.get("accountable_does_work", False)),
+        overload_percent=percent,
+        exported_at=datetime.fromisoformat(exported) if isinstance(exported, str) else None,
+    )
+
+
+_MISSING = object()
+
+
+def _text(obj: dict, key: str, where: str, default: Any = _MISSING) -> str:
+    value = obj.get(key, _MISSING)
+    if value is _MISSING or value is None:
+        if default is _MISSING:
+            raise ImportProblem(f'"{key}" is missing', where=where)
+        return default
+    if not isinstance(value, str):
+        raise ImportProblem(f'"{key}" must be text', where=where)
+    if default is _MISSING and not value.strip():
+        raise ImportProblem(f'"{key}" is empty', where=where)
+    return value
+
+
+def _list(obj: dict, key: str, where: str) -> list:
+    value = obj.get(key, [])
+    if not isinstance(value, list):
+        raise ImportProblem(f'"{key}" must be a list', where=where)
+    return value
+
+
+def _object(obj: dict, key: str, where: str) -> dict:
+    value = obj.get(key)
+    if not isinstance(value, dict):
+        raise ImportProblem(f'"{key}" is missing or not an object', where=where)
+    return value
