@@ -4,10 +4,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(text: str) -> str:
-    """Keep a spreadsheet from reading ``text`` as a formula (CSV/formula injection).
+    """Keep a spreadsheet from reading CSV text as a formula (CSV/formula injection).
 
-    A leading apostrophe is what Excel and LibreOffice themselves use to mean "this is text";
-    it is shown in the formula bar only. Readers strip it again (``restore``).
+    A CSV cell has no type, so the only defence is a leading apostrophe, which spreadsheets
+    treat as "this is text" (the OWASP advice). Our readers strip it again (``restore``).
+    XLSX cells are typed: the XLSX writer stores such text as strings with Excel's quote
+    prefix instead, so no apostrophe shows there.
     """
     if text and text.startswith(FORMULA_STARTS):
         return "'" + text
