@@ -8,8 +8,8 @@ What the file holds, in order:
    every page, a grey band per phase, one row per activity, letters in the colours of the app.
    A cell with a note carries a small footnote number; the notes follow the grid. When the roles
    do not fit across the page even at the narrowest legible column width, they are split into
-   groups ("Roles 16–30 of 30"): all activities with the first group, then all activities with
-   the next one, and so on.
+   groups: all activities with the first group, then all activities with the next one, and so
+   on, each table captioned "Roles 16-30 of 30" (with an en dash) on every page.
 3. The rule engine's findings: counts per severity, then the messages (the first hundred).
 4. An appendix with each role's definition.
 
@@ -42,10 +42,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
     PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -73,6 +75,7 @@ ROLE_MAX = 30 * mm
 ROLES_PER_PAGE = max(1, int((FRAME_WIDTH - ACTIVITY_MIN) // ROLE_MIN))
 
 FINDINGS_SHOWN = 100
+MAX_LINES = 12  # of a name in the grid, or of a cell in the notes: a row must fit on a page
 MONTHS = (
     "January",
     "February",
@@ -133,9 +136,12 @@ def _fonts() -> _Fonts:
             family, normal=regular.fontName, bold=bold.fontName, italic=regular.fontName,
             boldItalic=bold.fontName,
         )  # fmt: skip
+        both = {code for code, glyph in regular.face.charToGlyph.items() if glyph}
+        both &= {code for code, glyph in bold.face.charToGlyph.items() if glyph}
+        # Control and format characters (soft hyphen, zero-width joiner...) are never drawn.
         covered = frozenset(
-            code for code, glyph in regular.face.charToGlyph.items() if glyph
-        ) & frozenset(code for code, glyph in bold.face.charToGlyph.items() if glyph)
+            code for code in both if unicodedata.category(chr(code)) not in ("Cc", "Cf")
+        )
         return _Fonts(regular.fontName, bold.fontName, covered)
     raise RuntimeError("no usable TrueType font for the PDF export")  # Vera ships with ReportLab
 
@@ -184,18 +190,22 @@ def _ellipsis() -> str:
     return "\u2026" if 0x2026 in _fonts().covered else "..."
 
 
+def _fitting(text: str, font: str, size: float, width: float) -> int:
+    """How many characters at the start of ``text`` fit ``width``."""
+    used = 0.0
+    for index, char in enumerate(text):
+        used += _width(char, font, size)
+        if used > width:
+            return index
+    return len(text)
+
+
 def _truncate(text: str, font: str, size: float, width: float) -> str:
     """``text`` cut (with an ellipsis) to fit ``width``."""
     if _width(text, font, size) <= width:
         return text
     dots = _ellipsis()
-    room = width - _width(dots, font, size)
-    used = 0.0
-    for index, char in enumerate(text):
-        used += _width(char, font, size)
-        if used > room:
-            return text[:index].rstrip() + dots
-    return text
+    return text[: _fitting(text, font, size, width - _width(dots, font, size))].rstrip() + dots
 
 
 def _wrap(
@@ -222,12 +232,7 @@ def _wrap(
         if current:
             lines.append(" ".join(current))
         while word_width > width and len(word) > 1:  # a word wider than the column: break it
-            used = 0.0
-            for index, char in enumerate(word):
-                used += _width(char, font, size)
-                if used > width:
-                    break
-            index = max(index, 1)
+            index = max(1, _fitting(word, font, size, width))
             lines.append(word[:index])
             word = word[index:]
             word_width = _width(word, font, size)
@@ -236,7 +241,11 @@ def _wrap(
         lines.append(" ".join(current))
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = _truncate(lines[-1] + " " + _ellipsis() * 3, font, size, width)
+        last, dots = lines[-1], _ellipsis()
+        room = width - _width(dots, font, size)
+        if _width(last, font, size) > room:
+            last = last[: _fitting(last, font, size, room)].rstrip()
+        lines[-1] = last + dots
     return lines
 
 
@@ -306,9 +315,13 @@ class _Marked(Flowable):
         small = self.size * 0.62
         code_width = _width(self.code, self.font, self.size)
         number_width = _width(self.number, self.font, small)
-        x = (self.width - code_width) / 2
         baseline = self.size * 0.32
         canvas.setFillColor(self.ink)
+        if not self.code:  # a note on an empty cell: just the number, a little larger
+            canvas.setFont(self.font, small * 1.2)
+            canvas.drawCentredString(self.width / 2, baseline, self.number)
+            return
+        x = (self.width - code_width) / 2
         canvas.setFont(self.font, self.size)
         canvas.drawString(x, baseline, self.code)
         canvas.setFont(self.font, small)
@@ -359,9 +372,7 @@ class _Styles:
             spaceAfter=2,
             keepWithNext=1,
         )
-        self.caption = ParagraphStyle(
-            "caption", fontName=bold, fontSize=9, leading=12, textColor=MUTED, spaceAfter=3
-        )
+        self.lead = ParagraphStyle("lead", parent=self.body, keepWithNext=1, spaceAfter=5)
         self.cell = ParagraphStyle(
             "cell", fontName=regular, fontSize=8.5, leading=11, textColor=INK
         )
@@ -374,6 +385,7 @@ def write_pdf(doc: MatrixDocument, *, generated_at: datetime | None = None) -> b
     scheme = doc.scheme_definition
     moment = generated_at or doc.exported_at or datetime.now()
     title = _line(doc.title) or "Untitled matrix"
+    metadata_title = " ".join(doc.title.split()) or title  # any character: no font involved
     notes = _number_notes(doc)
 
     story: list[Flowable] = []
@@ -385,20 +397,33 @@ def write_pdf(doc: MatrixDocument, *, generated_at: datetime | None = None) -> b
     story += _appendix(doc.roles, fonts, styles)
 
     buffer = io.BytesIO()
-    template = SimpleDocTemplate(
+    template = BaseDocTemplate(
         buffer,
         pagesize=PAGE_SIZE,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=title,
+        title=metadata_title,
         author=AUTHOR,
         creator=AUTHOR,
-        subject=f"{_line(scheme.name)} matrix",
+        subject=f"{_line(scheme.name)} responsibility matrix",
+        initialFontName=fonts.regular,  # or the file names Helvetica, which it never uses
     )
-    footer = _footer(title, _date(moment), fonts)
-    template.build(story, onFirstPage=footer, onLaterPages=footer)
+    frame = Frame(
+        MARGIN,
+        MARGIN,
+        FRAME_WIDTH,
+        PAGE_SIZE[1] - 2 * MARGIN,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    page = PageTemplate("page", frames=[frame], onPage=_footer(title, _date(moment), fonts))
+    template.addPageTemplates([page])
+    template.build(story)
     return buffer.getvalue()
 
 
@@ -406,7 +431,7 @@ def _footer(title: str, date: str, fonts: _Fonts):
     size = 7
     right_width = 30 * mm
 
-    def draw(canvas: Canvas, template: SimpleDocTemplate) -> None:
+    def draw(canvas: Canvas, template: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(fonts.regular, size)
         canvas.setFillColor(MUTED)
@@ -486,11 +511,10 @@ def _legend(scheme: Scheme, fonts: _Fonts) -> list[Flowable]:
 def _number_notes(doc: MatrixDocument) -> dict[tuple[int, str], _Note]:
     """The notes on cells, numbered in reading order, by (activity index, role key)."""
     notes: dict[tuple[int, str], _Note] = {}
-    roles = [role for role in doc.roles]
     for index, (_, activity) in enumerate(doc.activities()):
         if not activity.notes:
             continue
-        for role in roles:
+        for role in doc.roles:
             text = activity.notes.get(role.key, "")
             if text.strip():
                 notes[index, role.key] = _Note(len(notes) + 1, activity.name, role.name, text)
@@ -543,6 +567,19 @@ def _grid(
     return story
 
 
+class _GridTable(Table):
+    """A Table that does not draw its empty cells (most cells of a matrix are empty).
+
+    Overrides a private method of ReportLab's Table; should it be renamed, the override is
+    simply not called and the grid is drawn as before, a little slower.
+    """
+
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        if cellval.__class__ is str and not cellval:
+            return
+        super()._drawCell(cellval, cellstyle, pos, size)
+
+
 def _grid_table(
     doc: MatrixDocument,
     scheme: Scheme,
@@ -551,21 +588,31 @@ def _grid_table(
     caption: str | None,
     fonts: _Fonts,
 ) -> Table:
+    """One table: every activity, with the given role columns.
+
+    No cell spans (ReportLab's span bookkeeping is slow on long tables): a phase band is a row
+    whose name, in the first cell, runs on over the others, which draw no lines between them.
+    """
     regular, bold = fonts.regular, fonts.bold
     activity_width, role_width = _column_widths(len(roles))
     columns = 1 + len(roles)
     pad = 3.0
+    narrow = role_width < 13 * mm
     activity_size = 8.0 if activity_width >= 55 * mm else 7.5
-    letter_size = 9.0 if role_width >= 13 * mm else 8.0
-    label_size = 8.0 if role_width >= 13 * mm else 7.0
-    name_size = 6.0 if role_width >= 13 * mm else 5.5
+    letter_size = 8.0 if narrow else 9.0
+    label_size = 7.0 if narrow else 8.0
+    name_size = 5.5 if narrow else 6.0
+    band_size = 8.5
     activity_inner = activity_width - 2 * pad
     role_inner = role_width - 2 * pad
-    letters = {code: _letter(scheme, code) for code in scheme.codes}
-    inks: dict[str, colors.Color] = {}
-    fills: dict[str, colors.Color] = {}
+    empty = [""] * (columns - 1)
+    table_width = activity_width + role_width * len(roles)
+    # Row heights are worked out here rather than by ReportLab, which is much slower at it.
+    vertical = 2 + 2.5  # top and bottom padding
+    letter_height = letter_size * 1.2
 
     rows: list[list[object]] = []
+    heights: list[float] = []
     style: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), regular, activity_size, activity_size * 1.2),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -575,21 +622,21 @@ def _grid_table(
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
-    header_rows = 0
     if caption:
-        rows.append([caption] + [""] * (columns - 1))
+        rows.append([caption, *empty])
+        heights.append(band_size * 1.2 + 2 + 4)
         style += [
-            ("SPAN", (0, 0), (-1, 0)),
-            ("FONT", (0, 0), (-1, 0), bold, 8.5),
+            ("FONT", (0, 0), (-1, 0), bold, band_size),
             ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
             ("ALIGN", (0, 0), (-1, 0), "LEFT"),
+            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
             ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
         ]
-        header_rows += 1
+    head = len(rows)
     header: list[object] = ["Activity"]
     for role in roles:
-        label = _line(role.short_label) or _line(role.name) or "?"
         name = _line(role.name)
+        label = _line(role.short_label) or name or "?"
         runs = [
             _Run(t, bold, label_size, INK) for t in _wrap(label, bold, label_size, role_inner, 2)
         ]
@@ -600,82 +647,87 @@ def _grid_table(
             ]
         header.append(_Lines(runs, centred=True))
     rows.append(header)
-    head = header_rows
+    heights.append(max([band_size * 1.2] + [cell.height for cell in header[1:]]) + vertical)
     style += [
-        ("GRID", (0, head), (-1, -1), 0.25, RULE),
-        ("FONT", (0, head), (0, head), bold, 8.5),
+        ("FONT", (0, head), (0, head), bold, band_size),
         ("VALIGN", (0, head), (-1, head), "BOTTOM"),
         ("BACKGROUND", (0, head), (-1, head), HEAD),
+        ("BOX", (0, head), (-1, -1), 0.5, RULE),
+        ("LINEBELOW", (0, head), (-1, -1), 0.25, RULE),
+        ("LINEAFTER", (0, head), (-2, head), 0.25, RULE),
         ("LINEBELOW", (0, head), (-1, head), 1, MUTED),
     ]
-    header_rows += 1
-    if len(roles) == 0:
+    if not roles:
         style.append(("ALIGN", (0, 0), (-1, -1), "LEFT"))
+    body = head + 1
+    style.append(("FONT", (1, body), (-1, -1), bold, letter_size, letter_size * 1.2))
 
-    style.append(("FONT", (1, header_rows), (-1, -1), bold, letter_size, letter_size * 1.2))
+    fills: dict[str, tuple[colors.Color, colors.Color]] = {}
     index = 0
     for phase in doc.phases:
-        row_number = len(rows)
-        phase_name = _line(phase.name) or "(no phase name)"
-        rows.append(
-            ["\n".join(_wrap(phase_name, bold, 8.5, FRAME_WIDTH - 2 * pad))] + [""] * (columns - 1)
-        )
+        band = len(rows)
+        name = _line(phase.name) or "(no phase name)"
+        lines = _wrap(name, bold, band_size, table_width - 2 * pad, MAX_LINES)
+        rows.append(["\n".join(lines), *empty])
+        heights.append(len(lines) * band_size * 1.2 + vertical)
         style += [
-            ("SPAN", (0, row_number), (-1, row_number)),
-            ("BACKGROUND", (0, row_number), (-1, row_number), BAND),
-            ("FONT", (0, row_number), (-1, row_number), bold, 8.5, 10.2),
-            ("ALIGN", (0, row_number), (-1, row_number), "LEFT"),
+            ("BACKGROUND", (0, band), (-1, band), BAND),
+            ("FONT", (0, band), (-1, band), bold, band_size, band_size * 1.2),
+            ("ALIGN", (0, band), (-1, band), "LEFT"),
         ]
         for activity in phase.activities:
             row_number = len(rows)
-            row: list[object] = [_activity_cell(activity, activity_size, activity_inner, fonts)]
+            first, height = _activity_cell(activity, activity_size, activity_inner, fonts)
+            row: list[object] = [first]
             for column, role in enumerate(roles, start=1):
                 code = activity.cells.get(role.key) or ""
                 note = notes.get((index, role.key))
-                if not code and note is None:
-                    row.append("")
-                    continue
+                ink = INK
                 if code:
-                    letter = letters.get(code) or _letter(scheme, code)
-                    ink = inks.get(code)
-                    if ink is None:
-                        ink = inks[code] = colors.HexColor(letter.ink)
-                        fills[code] = colors.HexColor(letter.color)
+                    if code not in fills:
+                        letter = _letter(scheme, code)
+                        fills[code] = colors.HexColor(letter.color), colors.HexColor(letter.ink)
+                    fill, ink = fills[code]
                     cell = (column, row_number)
-                    style.append(("BACKGROUND", cell, cell, fills[code]))
+                    style.append(("BACKGROUND", cell, cell, fill))
                     style.append(("TEXTCOLOR", cell, cell, ink))
-                else:
-                    ink = INK
-                text = _line(code)
+                text = _line(code) if code else ""
                 if note is None:
                     row.append(text)
                 else:
                     row.append(_Marked(text, note.number, bold, letter_size, ink))
             rows.append(row)
+            heights.append(max(height, letter_height if roles else 0) + vertical)
             index += 1
-    # An empty phase band at the very end is fine; keep the table from having zero body rows.
-    table = Table(
+        if phase.activities and roles:
+            style.append(("LINEAFTER", (0, band + 1), (-2, len(rows) - 1), 0.25, RULE))
+    table = _GridTable(
         rows,
         colWidths=[activity_width] + [role_width] * len(roles),
-        repeatRows=header_rows,
+        rowHeights=heights,
+        repeatRows=body,
         hAlign="LEFT",
     )
     table.setStyle(TableStyle(style))
     return table
 
 
-def _activity_cell(activity: ActivityDoc, size: float, width: float, fonts: _Fonts) -> object:
-    lines = _wrap(_line(activity.name), fonts.regular, size, width) or ["?"]
+def _activity_cell(
+    activity: ActivityDoc, size: float, width: float, fonts: _Fonts
+) -> tuple[object, float]:
+    """The activity's cell (its name, its description small underneath) and its height."""
+    lines = _wrap(_line(activity.name), fonts.regular, size, width, MAX_LINES) or ["?"]
     description = _line(activity.description)
     if not description:
-        return "\n".join(lines)
+        return "\n".join(lines), len(lines) * size * 1.2
     small = size - 1.5
     runs = [_Run(t, fonts.regular, size, INK) for t in lines]
     runs += [
         _Run(t, fonts.regular, small, MUTED)
         for t in _wrap(description, fonts.regular, small, width, max_lines=2)
     ]
-    return _Lines(runs)
+    cell = _Lines(runs)
+    return cell, cell.height
 
 
 def _text_table(
@@ -690,12 +742,15 @@ def _text_table(
     pad = 3.0
     data = [list(header)]
     for row in rows:
-        data.append(
-            [
-                "\n".join(_wrap(text, fonts.regular, size, width - 2 * pad))
-                for text, width in zip(row, widths, strict=True)
+        cells = []
+        for text, width in zip(row, widths, strict=True):
+            lines = [
+                wrapped
+                for line in text.split("\n")
+                for wrapped in _wrap(line, fonts.regular, size, width - 2 * pad)
             ]
-        )
+            cells.append("\n".join(lines[:MAX_LINES]))
+        data.append(cells)
     table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -721,7 +776,7 @@ def _notes(notes: dict[tuple[int, str], _Note], fonts: _Fonts, styles: _Styles) 
     if not notes:
         return []
     rows = [
-        (str(note.number), _line(note.activity), _line(note.role), " ".join(_lines(note.text)))
+        (str(note.number), _line(note.activity), _line(note.role), "\n".join(_lines(note.text)))
         for note in notes.values()
     ]
     widths = [10 * mm, 70 * mm, 45 * mm]
@@ -735,7 +790,7 @@ def _notes(notes: dict[tuple[int, str], _Note], fonts: _Fonts, styles: _Styles) 
 def _findings(findings: Sequence[Finding], fonts: _Fonts, styles: _Styles) -> list[Flowable]:
     story: list[Flowable] = [Paragraph("Findings", styles.heading)]
     if not findings:
-        story.append(Paragraph("The rule engine reported nothing.", styles.body))
+        story.append(Paragraph("No findings: the matrix follows every rule.", styles.body))
         return story
     counts = summarize(findings)
     summary = " &nbsp;&nbsp; ".join(
@@ -743,8 +798,7 @@ def _findings(findings: Sequence[Finding], fonts: _Fonts, styles: _Styles) -> li
         f"{SEVERITY_LABELS[severity].lower() if count == 1 else SEVERITY_PLURALS[severity]}</font>"
         for severity, count in counts.items()
     )
-    story.append(Paragraph(summary, styles.body))
-    story.append(Spacer(1, 4))
+    story.append(Paragraph(summary, styles.lead))
     shown = findings[:FINDINGS_SHOWN]
     rows = [(SEVERITY_LABELS[f.severity], _line(f.message)) for f in shown]
     widths = [22 * mm, FRAME_WIDTH - 22 * mm]
@@ -801,11 +855,16 @@ def _appendix(roles: Sequence[RoleDoc], fonts: _Fonts, styles: _Styles) -> list[
         if not rows:
             story.append(Paragraph("No definition yet.", styles.body))
             continue
-        table = Table(rows, colWidths=[label_width, FRAME_WIDTH - label_width], hAlign="LEFT")
+        table = Table(
+            rows,
+            colWidths=[label_width, FRAME_WIDTH - label_width],
+            hAlign="LEFT",
+            splitInRow=1,  # a definition longer than a page continues on the next one
+        )
         table.setStyle(
             TableStyle(
                 [
-                    ("FONT", (0, 0), (0, -1), fonts.bold, 8.5, 11),
+                    ("FONT", (0, 0), (-1, -1), fonts.bold, 8.5, 11),
                     ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
