@@ -758,13 +758,6 @@ def test_the_title_error_is_shown_on_the_page(client_in, team):
     assert "Ensure this value has at most 200 characters (it has 201)." in response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: read_json passes exported_at to datetime.fromisoformat unchecked; a file "
-    "with a malformed one (documented as ignored on import) makes the import view fail with "
-    "a 500 instead of importing or showing a message.",
-)
 def test_a_json_with_a_malformed_export_time_does_not_break_the_import(client_in, team):
     data = {
         "format": "raci-builder/matrix",

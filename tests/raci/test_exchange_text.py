@@ -278,14 +278,6 @@ def test_it_refuses_a_binary_file_as_csv():
     assert problem(read_csv, b"Activity,Sales\x00\n") == "This does not look like a CSV file."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: read_csv lets csv.Sniffer guess the delimiter and quote character, and it "
-    "misreads CSVs that write_csv wrote itself: a neutralised ('=...) or apostrophe-quoted "
-    "name makes it take ' for the quote character; a lone role holding a comma and a "
-    "semicolon makes it split on ';'; a last column with doubled quotes loses doublequote. "
-    "Our own files (BOM + 'Phase,Activity,' header) could be read with the excel dialect.",
-)
 @pytest.mark.parametrize(
     ("roles", "rows"),
     [
@@ -530,12 +522,6 @@ def test_it_refuses_an_overload_percent_out_of_range(percent):
     assert message == '"overload_percent" must be a whole number from 1 to 100'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a malformed exported_at (documented as 'ignored on import') makes read_json "
-    "raise a bare ValueError from datetime.fromisoformat instead of an ImportProblem, so the "
-    "import view answers 500 instead of showing a message.",
-)
 def test_it_ignores_or_names_a_malformed_export_time():
     data = to_data(full_document())
     data["exported_at"] = "last Tuesday"

@@ -46,10 +46,15 @@ def read_csv(
         ) from None
     if "\x00" in text:
         raise ImportProblem("This does not look like a CSV file.")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # Comma-separated, as we write it, unless the first line has no comma at all (Excel in
+    # some locales saves with semicolons). Guessing quote characters misreads our own files.
+    first_line = text.split("\n", 1)[0]
+    dialect = csv.excel
+    if "," not in first_line:
+        if ";" in first_line:
+            dialect = type("semicolon", (csv.excel,), {"delimiter": ";"})
+        elif "\t" in first_line:
+            dialect = csv.excel_tab
     try:
         rows = [
             (number, [restore(cell) for cell in row])

@@ -158,6 +158,10 @@ def read_json(data: bytes, *, title: str = "") -> MatrixDocument:
         phases.append(phase)
 
     exported = root.get("exported_at")
+    try:
+        exported_at = datetime.fromisoformat(exported) if isinstance(exported, str) else None
+    except ValueError:
+        exported_at = None  # informational only; ignored on import
     return MatrixDocument(
         title=title or _text(matrix, "title", "matrix"),
         slug=_text(matrix, "slug", "matrix", default=""),
@@ -167,7 +171,7 @@ def read_json(data: bytes, *, title: str = "") -> MatrixDocument:
         phases=phases,
         accountable_does_work=bool(options.get("accountable_does_work", False)),
         overload_percent=percent,
-        exported_at=datetime.fromisoformat(exported) if isinstance(exported, str) else None,
+        exported_at=exported_at,
     )
 
 
