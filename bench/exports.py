@@ -13,13 +13,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apps.raci.exchange.pdf import write_pdf
-
 from apps.raci import rules
 from apps.raci.exchange.csvfile import write_csv
 from apps.raci.exchange.document import ActivityDoc, MatrixDocument, PhaseDoc, RoleDoc
 from apps.raci.exchange.jsonfile import write_json
 from apps.raci.exchange.markdown import write_markdown
+from apps.raci.exchange.pdf import write_pdf
 from apps.raci.exchange.xlsx import write_xlsx
 from apps.raci.schemes import RACI
 
