@@ -746,12 +746,6 @@ def test_a_title_too_long_is_refused_with_a_message(client_in, team):
     assert counts() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (minor): templates/exchange/import.html renders no errors of the title "
-    "field, so a title over 200 characters gets a 400 page that does not say what is wrong "
-    "(the form has novalidate; maxlength keeps most browsers from sending one).",
-)
 def test_the_title_error_is_shown_on_the_page(client_in, team):
     data = f"Activity,Sales\nPlan,{R}\n".encode()
     response = upload(client_in, "m.csv", data, team=team, title="x" * 201)

@@ -39,15 +39,7 @@ def names(*, leave_out: str = "", formula_starts: bool = True):
         st.sampled_from([f for f in FRAGMENTS if not set(f) & set(leave_out)]),
         st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters=leave_out),
     )
-    text = (
-        st.lists(pieces, min_size=1, max_size=6)
-        .map("".join)
-        .map(str.strip)
-        .filter(bool)
-        # An apostrophe before a formula-like start is taken for the writers' neutralising
-        # one and dropped on reading: the xfail test_it_keeps_a_leading_apostrophe_*.
-        .filter(lambda name: not (name[:1] == "'" and name[1:].startswith(FORMULA_STARTS)))
-    )
+    text = st.lists(pieces, min_size=1, max_size=6).map("".join).map(str.strip).filter(bool)
     if not formula_starts:
         text = text.filter(lambda name: not name.startswith(FORMULA_STARTS))
     return text
@@ -56,14 +48,8 @@ def names(*, leave_out: str = "", formula_starts: bool = True):
 # Every name, quotes, semicolons and formula-like starts included (JSON and XLSX).
 ANY_NAMES = names()
 # CSV. read_csv strips every cell but keeps what is inside a quoted field, so newlines inside
-# names survive and are generated. It also lets csv.Sniffer guess the delimiter and the quote
-# character from the file, and the Sniffer misreads files write_csv wrote when names hold
-# quotes or semicolons, or start with a character the writer neutralises with an apostrophe
-# (then the apostrophe is taken for a quote character). Those cases are the xfail tests
-# test_it_reads_back_every_csv_it_wrote in test_exchange_text.py; here names leave out
-# ' " ; and formula-like starts, so that this property checks everything else. The formula
-# starts themselves are checked by test_it_neutralises_formulas_in_csv_and_restores_them.
-CSV_NAMES = names(leave_out="'\";", formula_starts=False)
+# names survive; quotes, semicolons, apostrophes and formula-like starts are all generated.
+CSV_NAMES = names()
 
 
 @st.composite
@@ -187,12 +173,6 @@ def test_it_reads_back_every_cell_of_an_xlsx_it_writes(doc):
 @pytest.mark.skipif(
     importlib.util.find_spec("apps.raci.exchange.xlsx") is None,
     reason="apps/raci/exchange/xlsx.py is not written yet",
-)
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (corner case): read_xlsx passes every cell through cells.restore, which "
-    "drops a leading apostrophe before a formula-like character even when it is part of the "
-    "name (our writer uses Excel's quote prefix, not an apostrophe, so it is never ours).",
 )
 def test_it_keeps_a_leading_apostrophe_that_is_part_of_a_name_in_xlsx():
     from apps.raci.exchange.xlsx import read_xlsx, write_xlsx

@@ -294,12 +294,6 @@ def test_it_reads_back_every_csv_it_wrote(roles, rows):
     assert table(back) == rows
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cells.restore drops a leading apostrophe that was part of the name "
-    '("\'=x" is read back as "=x"): neutralise does not prefix names that already start '
-    "with an apostrophe followed by a formula character.",
-)
 def test_it_keeps_a_leading_apostrophe_that_is_part_of_a_name():
     assert restore(neutralise("'=x")) == "'=x"
     doc = document(["Sales", "'+1 crew"], [("Plan", "Draft", {"'+1 crew": R})])

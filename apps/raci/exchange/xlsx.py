@@ -112,7 +112,7 @@ def _keep_as_text(workbook: Workbook) -> None:
     for ws in workbook.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                if isinstance(cell.value, str) and cell.value.startswith((*FORMULA_STARTS, "'")):
                     cell.data_type = "s"
                     cell.quotePrefix = True
 
@@ -431,11 +431,14 @@ def _open(data: bytes):
         raise ImportProblem(not_xlsx) from None
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, exact: bool = False) -> str:
+    """A cell's value as text. A string cell with Excel's quote prefix is exactly what it says
+    (our writer marks every formula-like or apostrophe-led name so); any other is read as a
+    CSV of ours might have been pasted: a neutralising apostrophe is dropped."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return restore(value)
+        return value if exact else restore(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -445,6 +448,10 @@ def _cell_text(value) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     return str(value)
+
+
+def _text_of(cell) -> str:
+    return _cell_text(cell.value, exact=bool(cell.quotePrefix))
 
 
 type Rows = list[tuple[int, list[str]]]
@@ -468,7 +475,7 @@ def _sheet_rows(ws: Worksheet) -> tuple[Rows, Places, Places]:
         number = cells[0].row
         texts = []
         for index, cell in enumerate(cells):
-            text = _cell_text(cell.value)
+            text = _text_of(cell)
             texts.append(text)
             if isinstance(cell.value, str) and cell.quotePrefix and text != text.strip():
                 exact[number, index] = text
@@ -558,10 +565,10 @@ def _read_about(workbook) -> dict[str, str]:
     if ABOUT_SHEET not in workbook.sheetnames:
         return {}
     values: dict[str, str] = {}
-    for row in workbook[ABOUT_SHEET].iter_rows(max_col=2, values_only=True):
-        label = _cell_text(row[0]).strip().lower() if row else ""
+    for row in workbook[ABOUT_SHEET].iter_rows(max_col=2):
+        label = _text_of(row[0]).strip().lower() if row else ""
         if label and label not in values:
-            values[label] = _cell_text(row[1]).strip() if len(row) > 1 else ""
+            values[label] = _text_of(row[1]).strip() if len(row) > 1 else ""
     return values
 
 
@@ -598,21 +605,21 @@ def _percent(value: str) -> int:
 
 def _read_roles(ws: Worksheet, roles: Iterable[RoleDoc]) -> None:
     """Fill in the roles' details from a sheet with a "Name" column, matching roles by name."""
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows()
     header = next(rows, None)
     if not header:
         return
     labels = {label.lower(): name for name, label in ROLE_COLUMNS}
     fields = {
         index: labels[text.lower()]
-        for index, text in ((i, _cell_text(v).strip()) for i, v in enumerate(header))
+        for index, text in ((i, _text_of(cell).strip()) for i, cell in enumerate(header))
         if text.lower() in labels
     }
     if "name" not in fields.values():
         return
     by_name = {role.name.lower(): role for role in roles}
     for values in rows:
-        texts = {field: _cell_text(values[i]) for i, field in fields.items() if i < len(values)}
+        texts = {field: _text_of(values[i]) for i, field in fields.items() if i < len(values)}
         role = by_name.get(texts.get("name", "").strip().lower())
         if role is None:
             continue
