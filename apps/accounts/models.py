@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 
 
 class AccessLevel(models.TextChoices):
@@ -59,3 +61,54 @@ class Membership(models.Model):
     @property
     def can_edit(self) -> bool:
         return self.access in EDITING_LEVELS
+
+
+class InviteQuerySet(models.QuerySet):
+    def pending(self):
+        """Invites that can still be accepted: not used and not expired."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invite(models.Model):
+    """A single-use link that adds whoever opens it (signed in) to a team."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
+    # The link's secret; secrets.token_urlsafe(32) gives 43 characters.
+    token = models.CharField(max_length=64, unique=True)
+    access = models.CharField(
+        max_length=10, choices=AccessLevel.choices, default=AccessLevel.EDITOR
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(access__in=AccessLevel.values),
+                name="invite_access_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invite to {self.team} ({self.get_access_display()})"
+
+    def get_absolute_url(self):
+        return reverse("teams:join", args=[self.token])
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

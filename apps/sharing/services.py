@@ -1,0 +1,29 @@
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.matrices.models import Matrix
+
+from .models import ShareLink
+
+
+def share_link_create(*, matrix: Matrix, by: AbstractBaseUser) -> ShareLink:
+    """The matrix's live share link, created if it has none (one live link per matrix)."""
+    existing = ShareLink.objects.active().filter(matrix=matrix).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return ShareLink.objects.create(
+                matrix=matrix, created_by=by, token=secrets.token_urlsafe(32)
+            )
+    except IntegrityError:
+        # Someone else created one at the same moment: theirs is the live link.
+        return ShareLink.objects.active().get(matrix=matrix)
+
+
+def share_link_revoke(*, matrix: Matrix) -> int:
+    """Close every live link of the matrix; their URLs answer 404 from now on."""
+    return ShareLink.objects.active().filter(matrix=matrix).update(revoked_at=timezone.now())

@@ -1,0 +1,107 @@
+"""Share links: editors manage a matrix's link; anyone holding the token sees it read-only."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.catalog.views import guide_rows
+from apps.exchange.formats import FORMATS
+from apps.exchange.selectors import matrix_document
+from apps.matrices.access import matrix_for_user
+from apps.matrices.models import Matrix
+from apps.matrices.selectors import matrix_grid
+
+from . import services
+from .models import ShareLink
+
+PANEL = "sharing/panel.html#body"
+
+
+def _panel(request: HttpRequest, matrix: Matrix) -> HttpResponse:
+    link = ShareLink.objects.active().filter(matrix=matrix).select_related("created_by").first()
+    context = {
+        "matrix": matrix,
+        "link": link,
+        "url": request.build_absolute_uri(link.get_absolute_url()) if link else "",
+    }
+    return render(request, PANEL, context)
+
+
+@require_GET
+@login_required
+def panel(request: HttpRequest, slug: str) -> HttpResponse:
+    """The share panel's content, loaded when an editor opens it on the matrix page."""
+    return _panel(request, matrix_for_user(request.user, slug, edit=True))
+
+
+@require_POST
+@login_required
+def create(request: HttpRequest, slug: str) -> HttpResponse:
+    matrix = matrix_for_user(request.user, slug, edit=True)
+    services.share_link_create(matrix=matrix, by=request.user)
+    return _panel(request, matrix) if request.htmx else redirect(matrix)
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, slug: str) -> HttpResponse:
+    matrix = matrix_for_user(request.user, slug, edit=True)
+    services.share_link_revoke(matrix=matrix)
+    return _panel(request, matrix) if request.htmx else redirect(matrix)
+
+
+def _shared_matrix(token: str) -> Matrix:
+    """The matrix behind a live token, read-only; unknown and revoked tokens are 404."""
+    link = (
+        ShareLink.objects.active()
+        .select_related("matrix", "matrix__team")
+        .filter(token=token)
+        .first()
+    )
+    if link is None:
+        raise Http404("This link does not exist or has been revoked.")
+    matrix = link.matrix
+    matrix.access = None
+    matrix.can_edit = False
+    return matrix
+
+
+@require_GET
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    """The grid, the role guide of its roles and the exports; no edit control, no login."""
+    matrix = _shared_matrix(token)
+    grid = matrix_grid(matrix)
+    response = render(
+        request,
+        "sharing/shared.html",
+        {
+            "matrix": matrix,
+            "grid": grid,
+            "guide_rows": guide_rows(grid.roles),
+            "token": token,
+            "formats": FORMATS.values(),
+        },
+    )
+    # The token is in the URL: keep it out of other sites' logs and out of search engines.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    matrix = _shared_matrix(token)
+    try:
+        fmt = FORMATS[fmt]
+    except KeyError:
+        raise Http404("No such format.") from None
+    doc = matrix_document(matrix)
+    response = HttpResponse(fmt.write(doc), content_type=fmt.content_type)
+    stamp = doc.exported_at.strftime("%Y-%m-%d")
+    filename = f"{slugify(matrix.title) or 'matrix'}-{stamp}.{fmt.extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

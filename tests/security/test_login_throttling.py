@@ -1,0 +1,83 @@
+"""Login throttling with django-axes: a clear page after too many failures, then a cool-off."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt(client, username, password="wrong"):  # noqa: S107 - a wrong one, on purpose
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_five_failures_lock_the_account_with_a_clear_message(client, settings):
+    make_user("carol")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = attempt(client, "carol")
+        assert response.status_code == 200
+        assert "Please enter a correct username and password" in response.text
+    response = attempt(client, "carol")
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.text
+    assert "locked for 15 minutes after 5 failed attempts" in response.text
+    # Even the right password is refused while locked.
+    response = attempt(client, "carol", "pw")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_holds_for_one_user_from_one_address_only(client, settings):
+    make_user("carol")
+    make_user("dave")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "carol")
+    assert attempt(client, "dave", "pw").status_code == 302
+    elsewhere = Client(REMOTE_ADDR="10.0.0.9")
+    assert attempt(elsewhere, "carol", "pw").status_code == 302
+
+
+def test_after_the_cool_off_the_user_can_log_in_again(client, settings):
+    make_user("carol")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "carol")
+    assert attempt(client, "carol", "pw").status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.first().attempt_time
+        - settings.AXES_COOLOFF_TIME
+        - timedelta(seconds=1)
+    )
+    assert attempt(client, "carol", "pw").status_code == 302
+
+
+def test_a_successful_login_forgets_earlier_failures(client, settings):
+    make_user("carol")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        attempt(client, "carol")
+    assert attempt(client, "carol", "pw").status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, "carol").status_code == 200
+
+
+def test_the_admin_login_is_throttled_too(client, settings):
+    make_user("root", is_staff=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("admin:login"), {"username": "root", "password": "wrong"})
+    response = client.post(reverse("admin:login"), {"username": "root", "password": "pw"})
+    assert response.status_code == 429
+
+
+def test_attempts_are_kept_in_the_database_for_every_worker(settings):
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    assert settings.AUTHENTICATION_BACKENDS[0].startswith("axes.backends.")
+
+
+def test_force_login_still_works(client, user):
+    client.force_login(user)
+    assert client.get(reverse("matrices:home")).status_code == 200
