@@ -7,6 +7,7 @@ from apps.accounts.models import AccessLevel, Membership, Team
 from apps.catalog.models import Role, RoleKind
 from apps.catalog.seeding import seed_reference_content
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
+from apps.matrices.selectors import structure_cache_clear
 from apps.raci.schemes import RACI, Kind
 
 _counter = itertools.count(1)
@@ -22,6 +23,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _cold_structure_cache():
+    """Each test starts with no matrix structure cached (selectors.matrix_structure), so query
+    counts do not depend on the tests that ran before."""
+    structure_cache_clear()
 
 
 def make_user(username=None, **extra):

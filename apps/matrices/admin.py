@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Activity, Matrix, MatrixRole, Phase, Responsibility
+from .services import structure_changed
 
 
 class MatrixRoleInline(admin.TabularInline):
@@ -37,6 +38,11 @@ class MatrixAdmin(admin.ModelAdmin):
     raw_id_fields = ["created_by"]
     autocomplete_fields = ["team"]
     inlines = [MatrixRoleInline, PhaseInline, ActivityInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            structure_changed(form.instance)  # the inlines may have changed the structure
 
 
 @admin.register(Responsibility)

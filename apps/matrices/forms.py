@@ -3,7 +3,7 @@ from django import forms
 from apps.accounts.models import EDITING_LEVELS, Team
 from apps.raci.schemes import scheme_choices
 
-from .models import Matrix
+from .models import Matrix, Responsibility
 
 
 class MatrixCreateForm(forms.Form):
@@ -39,6 +39,14 @@ class CellForm(forms.Form):
 
     def clean_code(self):
         return self.cleaned_data["code"].upper()
+
+
+class NoteForm(forms.Form):
+    activity = forms.IntegerField(min_value=1)
+    role = forms.IntegerField(min_value=1)
+    note = forms.CharField(
+        max_length=Responsibility._meta.get_field("note").max_length, required=False
+    )
 
 
 class ActivityForm(forms.Form):

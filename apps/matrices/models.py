@@ -51,6 +51,9 @@ class Matrix(models.Model):
     roles = models.ManyToManyField("catalog.Role", through="MatrixRole", related_name="matrices")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Goes up with every change to the columns, phases or activities (or a column's role):
+    # the key under which each process caches them (selectors.matrix_structure).
+    structure_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MatrixManager()
 

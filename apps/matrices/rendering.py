@@ -19,17 +19,32 @@ def cell_html(cell: Cell, editable: bool, role_name: str | None = None) -> str:
         badge = f'<span class="letter letter-{letter.code}" aria-hidden="true">{letter.code}</span>'
     else:
         badge = ""
+    note = tip = described = ""
+    if cell.note:
+        # The note shows on hover and on keyboard focus (CSS), and is the cell's description.
+        note = escape(cell.note)
+        classes += " has-note"
+        attrs += f' data-note="{note}"'
+        tip_id = f"note-{activity_id}-{role_id}"
+        tip = f'<span class="cell-note" id="{tip_id}" role="tooltip">{note}</span>'
+        described = f' aria-describedby="{tip_id}"'
     if editable:
         label = (
             f"{role_name or escape(cell.role.name)}, {escape(cell.activity.name)}: "
-            f"{letter.name if letter else 'none'}"
+            f"{letter.name if letter else 'none'}{', has a note' if note else ''}"
         )
         return (
             f'<td class="{classes}" {attrs} role="gridcell"><button type="button" '
-            f'class="cell-button" tabindex="-1" aria-haspopup="menu" aria-label="{label}">'
-            f"{badge}</button></td>"
+            f'class="cell-button" tabindex="-1" aria-haspopup="menu" aria-label="{label}"'
+            f"{described}>{badge}</button>{tip}</td>"
         )
     hidden = letter.name if letter else "none"
+    if note:
+        # Focusable, so that keyboard users can read the note too.
+        return (
+            f'<td class="{classes}" {attrs} tabindex="0"{described}>{badge}'
+            f'<span class="visually-hidden">{hidden}</span>{tip}</td>'
+        )
     return (
         f'<td class="{classes}" {attrs}>{badge}<span class="visually-hidden">{hidden}</span></td>'
     )

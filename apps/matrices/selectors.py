@@ -1,11 +1,13 @@
 """Reads that need care: the grid is built in a fixed number of queries whatever its size."""
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.catalog.models import Role
+from apps.history.models import Change
 from apps.raci import rules
 from apps.raci.schemes import Letter, Scheme
 
@@ -17,6 +19,7 @@ class Cell:
     activity: Activity
     role: Role
     letter: Letter | None
+    note: str = ""
 
 
 @dataclass(slots=True)
@@ -137,9 +140,60 @@ class GridData:
     codes: dict[tuple[int, int], str]
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
 
+    def cell_state(self, activity_id: int, role_id: int) -> dict | None:
+        """A cell as the services and the history see it: {"code", "note"}, or None."""
+        code = self.codes.get((activity_id, role_id))
+        if not code:
+            return None
+        return {"code": code, "note": self.notes.get((activity_id, role_id), "")}
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """A matrix's columns, phases and activities: what changes seldom, unlike its cells."""
+
+    roles: tuple[Role, ...]
+    phases: tuple[Phase, ...]
+    activities: tuple[Activity, ...]
+
+
+STRUCTURE_CACHE_SIZE = 64
+_structures: OrderedDict[tuple, Structure] = OrderedDict()
+
+
+def matrix_structure(matrix: Matrix) -> Structure:
+    """The columns, phases and activities of a matrix, from this process's cache when it holds
+    them for the matrix's current ``structure_version``, else in three queries.
+
+    Every process keeps its own small cache; the version comes from the matrix row each
+    request reads anyway, and every structural change raises it (services.structure_changed),
+    so no process serves an old structure and none needs telling. The creation time in the key
+    keeps a new matrix that reuses a deleted one's id from meeting its cached structure.
+    Callers must not change the objects: they are shared between requests.
+    """
+    key = (matrix.pk, matrix.created_at, matrix.structure_version)
+    structure = _structures.get(key)
+    if structure is not None:
+        _structures.move_to_end(key)
+        return structure
+    structure = Structure(
+        roles=tuple(matrix_roles(matrix)),
+        phases=tuple(Phase.objects.filter(matrix=matrix)),
+        activities=tuple(Activity.objects.filter(matrix=matrix).order_by("position", "pk")),
+    )
+    _structures[key] = structure
+    while len(_structures) > STRUCTURE_CACHE_SIZE:
+        _structures.popitem(last=False)
+    return structure
+
+
+def structure_cache_clear() -> None:
+    _structures.clear()
+
 
 def grid_data(matrix: Matrix) -> GridData:
-    """Role columns, phases, activities and cells of a matrix, in four queries."""
+    """Columns, phases and activities (cached, see matrix_structure) and the cells: one query
+    when the structure is cached, four when it is not."""
     codes, notes = {}, {}
     for activity_id, role_id, code, note in Responsibility.objects.filter(
         activity__matrix=matrix
@@ -147,10 +201,11 @@ def grid_data(matrix: Matrix) -> GridData:
         codes[activity_id, role_id] = code
         if note:
             notes[activity_id, role_id] = note
+    structure = matrix_structure(matrix)
     return GridData(
-        roles=matrix_roles(matrix),
-        phases=list(Phase.objects.filter(matrix=matrix)),
-        activities=list(Activity.objects.filter(matrix=matrix).order_by("position", "pk")),
+        roles=list(structure.roles),
+        phases=list(structure.phases),
+        activities=list(structure.activities),
         codes=codes,
         notes=notes,
     )
@@ -160,14 +215,15 @@ def matrix_grid(matrix: Matrix, data: GridData | None = None) -> Grid:
     """The grid of a matrix with the rule findings; no queries beyond ``grid_data``."""
     data = data or grid_data(matrix)
     scheme = matrix.scheme_definition
-    roles, codes = data.roles, data.codes
+    roles, codes, notes = data.roles, data.codes, data.notes
     bands = {phase.pk: Band(phase) for phase in data.phases}
     for activity in data.activities:
         cells = []
         for role in roles:
             code = codes.get((activity.pk, role.pk))
             letter = scheme.letter(code) if code and scheme.has(code) else None
-            cells.append(Cell(activity, role, letter))
+            note = notes.get((activity.pk, role.pk), "") if letter else ""
+            cells.append(Cell(activity, role, letter, note))
         bands[activity.phase_id].rows.append(Row(activity, cells))
     ordered = [row for band in bands.values() for row in band.rows]
 
@@ -211,6 +267,13 @@ def matrices_for_home(user):
         .annotate(
             activity_count=Count("activities", distinct=True),
             role_count=Count("columns", distinct=True),
+            # A cell change touches no matrix row; its history entry says when it happened.
+            changed_at=Coalesce(
+                Subquery(
+                    Change.objects.filter(matrix=OuterRef("pk")).order_by("-at").values("at")[:1]
+                ),
+                "updated_at",
+            ),
         )
-        .order_by("-updated_at", "pk")
+        .order_by("-changed_at", "pk")
     )

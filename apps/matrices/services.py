@@ -1,13 +1,16 @@
 """Writes that touch several models. Keyword-only, atomic, named <entity>_<action>."""
 
+import sys
 from collections import Counter
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
 from django.utils.text import slugify
 
 from apps.accounts.models import Team
 from apps.catalog.models import Role, RoleKind
+from apps.history import records
+from apps.history.models import Action
 from apps.raci.schemes import get_scheme
 
 from .models import Activity, Matrix, MatrixRole, Phase, Responsibility
@@ -86,32 +89,110 @@ def matrix_copy_contents(*, source: Matrix, target: Matrix) -> None:
     )
 
 
+def structure_changed(matrix: Matrix) -> None:
+    """Columns, phases or activities changed: raise the version that keys their caches."""
+    Matrix.objects.filter(pk=matrix.pk).update(structure_version=F("structure_version") + 1)
+    matrix.structure_version += 1
+
+
 class EditError(ValueError):
     """A change the user asked for that cannot be made; the message says why."""
 
 
-def responsibility_assign(*, matrix: Matrix, activity: Activity, role, code: str) -> str:
+# Every service below that changes a matrix records the change (apps/history/records.py) with
+# ``by``, the user who made it, and what undo needs to put it back (apps/history/services.py).
+
+UNKNOWN = object()  # ``current`` not given: the service reads the cell itself
+
+
+def _cell_now(activity: Activity, role) -> dict | None:
+    cell = Responsibility.objects.filter(activity=activity, role=role).values("code", "note")
+    return next(iter(cell), None)
+
+
+def responsibility_assign(
+    *, matrix: Matrix, activity: Activity, role, code: str, by=None, current=UNKNOWN
+) -> str:
     """Set (or with an empty code, clear) the letter ``role`` holds on ``activity``.
 
     One statement either way (an upsert or a delete), so two people setting the same cell at
-    the same moment end with one of the two values and no error.
+    the same moment end with one of the two values and no error. A caller that has just read
+    the cell passes it as ``current`` ({"code", "note"} or None) to save a query.
     """
     if code and not matrix.scheme_definition.has(code):
         raise EditError(
             f'"{code}" is not a letter of {matrix.scheme_definition.name}; '
             f"use one of {', '.join(matrix.scheme_definition.codes)}."
         )
+    before = _cell_now(activity, role) if current is UNKNOWN else current
+    if (before or {}).get("code", "") == code:
+        return code  # nothing changes, nothing to record
+    note = (before or {}).get("note", "") if code else ""
+    _cell_write(activity=activity, role=role, code=code, note=note)
+    records.cell_changed(
+        matrix=matrix,
+        by=by,
+        activity=activity,
+        role=role,
+        before=before,
+        after=records.cell_state(code, note),
+    )
+    return code
+
+
+def responsibility_annotate(*, matrix: Matrix, activity: Activity, role, note: str, by=None) -> str:
+    """Set (or with an empty text, remove) the note on a cell that holds a letter."""
+    before = _cell_now(activity, role)
+    if before is None:
+        raise EditError("Give the cell a letter before adding a note.")
+    note = note.strip()
+    if before["note"] == note:
+        return note
+    Responsibility.objects.filter(activity=activity, role=role).update(note=note)
+    records.cell_changed(
+        matrix=matrix,
+        by=by,
+        activity=activity,
+        role=role,
+        before=before,
+        after={"code": before["code"], "note": note},
+    )
+    return note
+
+
+def _cell_write(*, activity: Activity, role, code: str, note: str) -> None:
     if not code:
         Responsibility.objects.filter(activity=activity, role=role).delete()
-    else:
-        Responsibility.objects.bulk_create(
-            [Responsibility(activity=activity, role=role, code=code)],
-            update_conflicts=True,
-            unique_fields=["activity", "role"],
-            update_fields=["code"],
+        return
+    Responsibility.objects.bulk_create(
+        [Responsibility(activity=activity, role=role, code=code, note=note)],
+        update_conflicts=True,
+        unique_fields=["activity", "role"],
+        update_fields=["code", "note"],
+    )
+
+
+@transaction.atomic
+def responsibility_restore(
+    *, matrix: Matrix, activity: Activity, role, state: dict | None, by=None
+) -> None:
+    """Put a cell back as it was ({"code", "note"} or None): what undo of a cell change does."""
+    before = _cell_now(activity, role)
+    code, note = (state or {}).get("code", ""), (state or {}).get("note", "")
+    if code and not matrix.scheme_definition.has(code):
+        raise EditError(
+            f'"{code}" is not a letter of {matrix.scheme_definition.name} any more; '
+            "change the scheme back first."
         )
-    Matrix.objects.filter(pk=matrix.pk).update(updated_at=timezone.now())
-    return code
+    _cell_write(activity=activity, role=role, code=code, note=note)
+    records.cell_changed(
+        matrix=matrix,
+        by=by,
+        activity=activity,
+        role=role,
+        before=before,
+        after=records.cell_state(code, note),
+    )
 
 
 def _renumber(items) -> None:
@@ -121,132 +202,370 @@ def _renumber(items) -> None:
         type(items[0]).objects.bulk_update(items, ["position"])
 
 
+def _place(siblings: list, item, index: int) -> None:
+    """Put ``item`` at ``index`` among ``siblings`` (which may hold it) and renumber them."""
+    others = [other for other in siblings if other.pk != item.pk]
+    others.insert(max(0, min(index, len(others))), item)
+    _renumber(others)
+
+
+def _index(items, item) -> int:
+    return next(i for i, other in enumerate(items) if other.pk == item.pk)
+
+
+def _activity_state(activity: Activity) -> dict:
+    siblings = list(activity.phase.activities.order_by("position", "pk"))
+    return {
+        "id": activity.pk,
+        "name": activity.name,
+        "description": activity.description,
+        "phase_id": activity.phase_id,
+        "phase": activity.phase.name,
+        "index": _index(siblings, activity),
+        "cells": [
+            [role_id, code, note]
+            for role_id, code, note in activity.responsibilities.values_list(
+                "role_id", "code", "note"
+            ).order_by("role_id")
+        ],
+    }
+
+
 @transaction.atomic
-def activity_create(*, matrix: Matrix, phase: Phase, name: str, description: str = "") -> Activity:
+def activity_create(
+    *, matrix: Matrix, phase: Phase, name: str, description: str = "", by=None
+) -> Activity:
     if Activity.objects.filter(matrix=matrix, name=name).exists():
         raise EditError(f'There is already an activity called "{name}".')
     last = phase.activities.order_by("-position").values_list("position", flat=True).first()
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         matrix=matrix,
         phase=phase,
         name=name,
         description=description,
         position=0 if last is None else last + 1,
     )
+    structure_changed(matrix)
+    records.record(
+        matrix=matrix,
+        by=by,
+        action=Action.ACTIVITY_ADD,
+        summary=f"Added activity {records.quoted(name)} to {records.quoted(phase.name)}",
+        activity_id=activity.pk,
+        after={"id": activity.pk, "name": name},
+    )
+    return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, name: str, description: str) -> Activity:
+def activity_update(*, activity: Activity, name: str, description: str, by=None) -> Activity:
     if (
         Activity.objects.filter(matrix=activity.matrix_id, name=name)
         .exclude(pk=activity.pk)
         .exists()
     ):
         raise EditError(f'There is already an activity called "{name}".')
+    before = {"name": activity.name, "description": activity.description}
+    after = {"name": name, "description": description}
+    if before == after:
+        return activity
     activity.name, activity.description = name, description
     activity.save(update_fields=["name", "description"])
+    summary = (
+        f"Renamed activity {records.quoted(before['name'])} to {records.quoted(name)}"
+        if before["name"] != name
+        else f"Edited the description of {records.quoted(name)}"
+    )
+    structure_changed(activity.matrix)
+    records.record(
+        matrix=activity.matrix,
+        by=by,
+        action=Action.ACTIVITY_EDIT,
+        summary=summary,
+        activity_id=activity.pk,
+        before=before,
+        after=after,
+    )
     return activity
 
 
-def activity_delete(*, activity: Activity) -> None:
+@transaction.atomic
+def activity_delete(*, activity: Activity, by=None) -> None:
+    state = _activity_state(activity)
+    structure_changed(activity.matrix)
+    records.record(
+        matrix=activity.matrix,
+        by=by,
+        action=Action.ACTIVITY_DELETE,
+        summary=f"Deleted activity {records.quoted(activity.name)}",
+        activity_id=activity.pk,
+        before=state,
+    )
     activity.delete()
 
 
 @transaction.atomic
-def activity_move(*, activity: Activity, phase: Phase, before: Activity | None = None) -> None:
+def activity_restore(*, matrix: Matrix, state: dict, by=None) -> Activity:
+    """Bring back a deleted activity (see ``_activity_state``) with its letters and notes,
+    in its phase and place; letters of roles that are no longer columns stay out."""
+    phase = (
+        Phase.objects.filter(matrix=matrix, pk=state["phase_id"]).first()
+        or Phase.objects.filter(matrix=matrix, name=state["phase"]).first()
+    )
+    if phase is None:
+        phase = phase_create(matrix=matrix, name=state["phase"], by=by)
+    activity = activity_create(
+        matrix=matrix, phase=phase, name=state["name"], description=state["description"], by=by
+    )
+    _place(list(phase.activities.order_by("position", "pk")), activity, state["index"])
+    columns = set(matrix.columns.values_list("role_id", flat=True))
+    Responsibility.objects.bulk_create(
+        Responsibility(activity=activity, role_id=role_id, code=code, note=note)
+        for role_id, code, note in state["cells"]
+        if role_id in columns and matrix.scheme_definition.has(code)
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_move(
+    *, activity: Activity, phase: Phase, before: Activity | None = None, by=None
+) -> None:
     """Put ``activity`` into ``phase``, just above ``before`` (or last when None)."""
     siblings = [a for a in phase.activities.order_by("position", "pk") if a.pk != activity.pk]
     index = len(siblings)
     if before is not None:
         index = next((i for i, a in enumerate(siblings) if a.pk == before.pk), index)
-    activity.phase = phase
-    activity.save(update_fields=["phase"])
+    activity_place(activity=activity, phase=phase, index=index, by=by)
+
+
+@transaction.atomic
+def activity_place(*, activity: Activity, phase: Phase, index: int, by=None) -> None:
+    """Put ``activity`` at ``index`` of ``phase``'s activities (not counting itself)."""
+    _activity_place(
+        activity, phase, index, by, list(activity.phase.activities.order_by("position", "pk"))
+    )
+
+
+def _activity_place(activity, phase, index, by, old_siblings) -> None:
+    old_phase, old_index = activity.phase, _index(old_siblings, activity)
+    if phase.pk == old_phase.pk:
+        siblings = [a for a in old_siblings if a.pk != activity.pk]
+    else:
+        siblings = list(phase.activities.order_by("position", "pk"))
+    index = max(0, min(index, len(siblings)))
+    if phase.pk == old_phase.pk and index == old_index:
+        return
+    if phase.pk != old_phase.pk:
+        activity.phase = phase
+        activity.save(update_fields=["phase"])
     siblings.insert(index, activity)
     _renumber(siblings)
-
-
-@transaction.atomic
-def activity_shift(*, activity: Activity, offset: int) -> None:
-    """Move an activity one place up (-1) or down (+1); across a phase boundary at the ends."""
-    phases = list(activity.matrix.phases.order_by("position", "pk"))
-    siblings = list(activity.phase.activities.order_by("position", "pk"))
-    local = next(i for i, a in enumerate(siblings) if a.pk == activity.pk)
-    if 0 <= local + offset < len(siblings):
-        siblings[local], siblings[local + offset] = siblings[local + offset], siblings[local]
-        _renumber(siblings)
-        return
-    phase_index = next(i for i, p in enumerate(phases) if p.pk == activity.phase_id)
-    target = phase_index + offset
-    if 0 <= target < len(phases):
-        # Down into the next phase: first there; up into the previous one: last there.
-        first = phases[target].activities.order_by("position", "pk").first() if offset > 0 else None
-        activity_move(activity=activity, phase=phases[target], before=first)
-
-
-@transaction.atomic
-def phase_create(*, matrix: Matrix, name: str) -> Phase:
-    if Phase.objects.filter(matrix=matrix, name=name).exists():
-        raise EditError(f'There is already a phase called "{name}".')
-    last = matrix.phases.order_by("-position").values_list("position", flat=True).first()
-    return Phase.objects.create(matrix=matrix, name=name, position=0 if last is None else last + 1)
-
-
-@transaction.atomic
-def phase_rename(*, phase: Phase, name: str) -> Phase:
-    if Phase.objects.filter(matrix=phase.matrix_id, name=name).exclude(pk=phase.pk).exists():
-        raise EditError(f'There is already a phase called "{name}".')
-    phase.name = name
-    phase.save(update_fields=["name"])
-    return phase
-
-
-def phase_delete(*, phase: Phase) -> None:
-    if phase.activities.exists():
-        raise EditError(
-            f'The phase "{phase.name}" still has activities; move or delete them first.'
-        )
-    phase.delete()
-
-
-@transaction.atomic
-def phase_shift(*, phase: Phase, offset: int) -> None:
-    phases = list(phase.matrix.phases.order_by("position", "pk"))
-    i = next(i for i, p in enumerate(phases) if p.pk == phase.pk)
-    if 0 <= i + offset < len(phases):
-        phases[i], phases[i + offset] = phases[i + offset], phases[i]
-        _renumber(phases)
-
-
-@transaction.atomic
-def column_add(*, matrix: Matrix, role: Role) -> MatrixRole:
-    if MatrixRole.objects.filter(matrix=matrix, role=role).exists():
-        raise EditError(f'"{role.name}" is already a column of this matrix.')
-    last = matrix.columns.order_by("-position").values_list("position", flat=True).first()
-    return MatrixRole.objects.create(
-        matrix=matrix, role=role, position=0 if last is None else last + 1
+    where = f"to {records.quoted(phase.name)}" if phase.pk != old_phase.pk else "within its phase"
+    structure_changed(activity.matrix)
+    records.record(
+        matrix=activity.matrix,
+        by=by,
+        action=Action.ACTIVITY_MOVE,
+        summary=f"Moved activity {records.quoted(activity.name)} {where}",
+        activity_id=activity.pk,
+        before={"phase_id": old_phase.pk, "phase": old_phase.name, "index": old_index},
+        after={"phase_id": phase.pk, "phase": phase.name, "index": index},
     )
 
 
 @transaction.atomic
-def column_remove(*, matrix: Matrix, role: Role) -> int:
+def activity_shift(*, activity: Activity, offset: int, by=None) -> None:
+    """Move an activity one place up (-1) or down (+1); across a phase boundary at the ends."""
+    siblings = list(activity.phase.activities.order_by("position", "pk"))
+    local = _index(siblings, activity)
+    if 0 <= local + offset < len(siblings):
+        _activity_place(activity, activity.phase, local + offset, by, siblings)
+        return
+    phases = list(activity.matrix.phases.order_by("position", "pk"))
+    target = _index(phases, activity.phase) + offset
+    if 0 <= target < len(phases):
+        # Down into the next phase: first there; up into the previous one: last there
+        # (an index past the end is clamped to it).
+        index = 0 if offset > 0 else sys.maxsize
+        _activity_place(activity, phases[target], index, by, siblings)
+
+
+@transaction.atomic
+def phase_create(*, matrix: Matrix, name: str, by=None, index: int | None = None) -> Phase:
+    if Phase.objects.filter(matrix=matrix, name=name).exists():
+        raise EditError(f'There is already a phase called "{name}".')
+    last = matrix.phases.order_by("-position").values_list("position", flat=True).first()
+    phase = Phase.objects.create(matrix=matrix, name=name, position=0 if last is None else last + 1)
+    if index is not None:
+        _place(list(matrix.phases.order_by("position", "pk")), phase, index)
+    structure_changed(matrix)
+    records.record(
+        matrix=matrix,
+        by=by,
+        action=Action.PHASE_ADD,
+        summary=f"Added phase {records.quoted(name)}",
+        after={"id": phase.pk, "name": name},
+    )
+    return phase
+
+
+@transaction.atomic
+def phase_rename(*, phase: Phase, name: str, by=None) -> Phase:
+    if Phase.objects.filter(matrix=phase.matrix_id, name=name).exclude(pk=phase.pk).exists():
+        raise EditError(f'There is already a phase called "{name}".')
+    old = phase.name
+    if old == name:
+        return phase
+    phase.name = name
+    phase.save(update_fields=["name"])
+    structure_changed(phase.matrix)
+    records.record(
+        matrix=phase.matrix,
+        by=by,
+        action=Action.PHASE_RENAME,
+        summary=f"Renamed phase {records.quoted(old)} to {records.quoted(name)}",
+        before={"id": phase.pk, "name": old},
+        after={"id": phase.pk, "name": name},
+    )
+    return phase
+
+
+@transaction.atomic
+def phase_delete(*, phase: Phase, by=None) -> None:
+    if phase.activities.exists():
+        raise EditError(
+            f'The phase "{phase.name}" still has activities; move or delete them first.'
+        )
+    phases = list(phase.matrix.phases.order_by("position", "pk"))
+    structure_changed(phase.matrix)
+    records.record(
+        matrix=phase.matrix,
+        by=by,
+        action=Action.PHASE_DELETE,
+        summary=f"Deleted phase {records.quoted(phase.name)}",
+        before={"id": phase.pk, "name": phase.name, "index": _index(phases, phase)},
+    )
+    phase.delete()
+
+
+@transaction.atomic
+def phase_place(*, phase: Phase, index: int, by=None) -> None:
+    phases = list(phase.matrix.phases.order_by("position", "pk"))
+    old = _index(phases, phase)
+    index = max(0, min(index, len(phases) - 1))
+    if index == old:
+        return
+    _place(phases, phase, index)
+    structure_changed(phase.matrix)
+    records.record(
+        matrix=phase.matrix,
+        by=by,
+        action=Action.PHASE_MOVE,
+        summary=f"Moved phase {records.quoted(phase.name)} {'up' if index < old else 'down'}",
+        before={"id": phase.pk, "index": old},
+        after={"id": phase.pk, "index": index},
+    )
+
+
+def phase_shift(*, phase: Phase, offset: int, by=None) -> None:
+    phases = list(phase.matrix.phases.order_by("position", "pk"))
+    target = _index(phases, phase) + offset
+    if 0 <= target < len(phases):
+        phase_place(phase=phase, index=target, by=by)
+
+
+@transaction.atomic
+def column_add(*, matrix: Matrix, role: Role, by=None) -> MatrixRole:
+    if MatrixRole.objects.filter(matrix=matrix, role=role).exists():
+        raise EditError(f'"{role.name}" is already a column of this matrix.')
+    last = matrix.columns.order_by("-position").values_list("position", flat=True).first()
+    column = MatrixRole.objects.create(
+        matrix=matrix, role=role, position=0 if last is None else last + 1
+    )
+    structure_changed(matrix)
+    records.record(
+        matrix=matrix,
+        by=by,
+        action=Action.COLUMN_ADD,
+        summary=f"Added the column {records.quoted(role.name)}",
+        role_id=role.pk,
+        after={"role_id": role.pk, "role": role.name},
+    )
+    return column
+
+
+@transaction.atomic
+def column_remove(*, matrix: Matrix, role: Role, by=None) -> int:
     """Remove the column and its letters; return how many letters went with it."""
-    removed, _ = Responsibility.objects.filter(activity__matrix=matrix, role=role).delete()
+    columns = list(matrix.columns.order_by("position", "pk"))
+    cells = Responsibility.objects.filter(activity__matrix=matrix, role=role)
+    state = {
+        "role_id": role.pk,
+        "role": role.name,
+        "index": next((i for i, c in enumerate(columns) if c.role_id == role.pk), len(columns)),
+        "cells": [list(cell) for cell in cells.values_list("activity_id", "code", "note")],
+    }
+    removed, _ = cells.delete()
     MatrixRole.objects.filter(matrix=matrix, role=role).delete()
+    letters = f" and its {removed} letter{'s' if removed != 1 else ''}" if removed else ""
+    structure_changed(matrix)
+    records.record(
+        matrix=matrix,
+        by=by,
+        action=Action.COLUMN_REMOVE,
+        summary=f"Removed the column {records.quoted(role.name)}{letters}",
+        role_id=role.pk,
+        before=state,
+    )
     return removed
 
 
 @transaction.atomic
-def column_shift(*, matrix: Matrix, role: Role, offset: int) -> None:
+def column_restore(*, matrix: Matrix, role: Role, state: dict, by=None) -> None:
+    """Bring back a removed column in its place, with the letters of activities still there."""
+    column = column_add(matrix=matrix, role=role, by=by)
+    _place(list(matrix.columns.order_by("position", "pk")), column, state["index"])
+    activities = set(matrix.activities.values_list("pk", flat=True))
+    Responsibility.objects.bulk_create(
+        Responsibility(activity_id=activity_id, role=role, code=code, note=note)
+        for activity_id, code, note in state["cells"]
+        if activity_id in activities and matrix.scheme_definition.has(code)
+    )
+
+
+@transaction.atomic
+def column_place(*, matrix: Matrix, role: Role, index: int, by=None) -> None:
     columns = list(matrix.columns.order_by("position", "pk"))
-    i = next(i for i, c in enumerate(columns) if c.role_id == role.pk)
-    if 0 <= i + offset < len(columns):
-        columns[i], columns[i + offset] = columns[i + offset], columns[i]
-        _renumber(columns)
+    column = next(c for c in columns if c.role_id == role.pk)
+    old = _index(columns, column)
+    index = max(0, min(index, len(columns) - 1))
+    if index == old:
+        return
+    _place(columns, column, index)
+    structure_changed(matrix)
+    records.record(
+        matrix=matrix,
+        by=by,
+        action=Action.COLUMN_MOVE,
+        summary=f"Moved the column {records.quoted(role.name)} "
+        f"{'left' if index < old else 'right'}",
+        role_id=role.pk,
+        before={"role_id": role.pk, "index": old},
+        after={"role_id": role.pk, "index": index},
+    )
+
+
+def column_shift(*, matrix: Matrix, role: Role, offset: int, by=None) -> None:
+    columns = list(matrix.columns.order_by("position", "pk"))
+    target = next(i for i, c in enumerate(columns) if c.role_id == role.pk) + offset
+    if 0 <= target < len(columns):
+        column_place(matrix=matrix, role=role, index=target, by=by)
 
 
 @transaction.atomic
 def role_create_custom(
-    *, matrix: Matrix, name: str, short_label: str, description: str = ""
+    *, matrix: Matrix, name: str, short_label: str, description: str = "", by=None
 ) -> Role:
     """A role of the matrix's team, for what the catalog lacks; added as a column."""
     if Role.objects.filter(team=matrix.team, name__iexact=name).exists() or (
@@ -266,14 +585,35 @@ def role_create_custom(
         kind=RoleKind.CUSTOM,
         team=matrix.team,
     )
-    column_add(matrix=matrix, role=role)
+    column_add(matrix=matrix, role=role, by=by)
     return role
 
 
-def matrix_update(*, matrix: Matrix, **fields) -> Matrix:
+DETAIL_FIELDS = ("title", "description")
+
+
+@transaction.atomic
+def matrix_update(*, matrix: Matrix, by=None, **fields) -> Matrix:
+    """Change the title and description, or the rule options, of a matrix."""
+    before = {name: getattr(matrix, name) for name in fields}
+    if before == fields:
+        return matrix
     for name, value in fields.items():
         setattr(matrix, name, value)
     matrix.save(update_fields=[*fields, "updated_at"])
+    if set(fields) <= set(DETAIL_FIELDS):
+        action = Action.DETAILS
+        summary = (
+            f"Renamed the matrix {records.quoted(before['title'])} "
+            f"to {records.quoted(matrix.title)}"
+            if before.get("title", matrix.title) != matrix.title
+            else "Edited the description"
+        )
+    else:
+        action, summary = Action.OPTIONS, "Changed the rule options"
+    records.record(
+        matrix=matrix, by=by, action=action, summary=summary, before=before, after=fields
+    )
     return matrix
 
 
@@ -303,13 +643,43 @@ def scheme_change_preview(*, matrix: Matrix, scheme_key: str) -> dict[str, int]:
 
 
 @transaction.atomic
-def matrix_change_scheme(*, matrix: Matrix, scheme_key: str) -> int:
-    """Switch scheme, keeping the letters both schemes share; return how many cells dropped."""
+def matrix_change_scheme(
+    *, matrix: Matrix, scheme_key: str, by=None, restore: list | None = None
+) -> int:
+    """Switch scheme, keeping the letters both schemes share; return how many cells dropped.
+
+    ``restore`` (cells as [activity id, role id, code, note]) puts back letters an earlier
+    change dropped: what undo of a scheme change does.
+    """
     target = get_scheme(scheme_key)
-    dropped, _ = (
-        Responsibility.objects.filter(activity__matrix=matrix)
-        .exclude(code__in=target.codes)
-        .delete()
+    old = matrix.scheme_definition
+    if target.key == old.key:
+        return 0
+    dropping = Responsibility.objects.filter(activity__matrix=matrix).exclude(code__in=target.codes)
+    dropped_cells = [
+        list(cell) for cell in dropping.values_list("activity_id", "role_id", "code", "note")
+    ]
+    dropped, _ = dropping.delete()
+    matrix.scheme = target.key
+    matrix.save(update_fields=["scheme", "updated_at"])
+    if restore:
+        activities = set(matrix.activities.values_list("pk", flat=True))
+        columns = set(matrix.columns.values_list("role_id", flat=True))
+        Responsibility.objects.bulk_create(
+            (
+                Responsibility(activity_id=a, role_id=r, code=code, note=note)
+                for a, r, code, note in restore
+                if a in activities and r in columns and target.has(code)
+            ),
+            ignore_conflicts=True,
+        )
+    letters = f", dropping {dropped} letter{'s' if dropped != 1 else ''}" if dropped else ""
+    records.record(
+        matrix=matrix,
+        by=by,
+        action=Action.SCHEME,
+        summary=f"Changed the scheme from {old.name} to {target.name}{letters}",
+        before={"scheme": old.key, "dropped": dropped_cells},
+        after={"scheme": target.key},
     )
-    matrix_update(matrix=matrix, scheme=target.key)
     return dropped

@@ -14,6 +14,7 @@ urlpatterns = [
     path("m/<slug:slug>/delete/", pages.delete, name="delete"),
     path("m/<slug:slug>/scheme/", pages.change_scheme, name="change_scheme"),
     path("m/<slug:slug>/cells/", cells.assign, name="assign"),
+    path("m/<slug:slug>/cells/note/", cells.annotate, name="annotate"),
     path("m/<slug:slug>/activities/move/", structure.activity_move, name="activity_move"),
     path("m/<slug:slug>/activities/<int:pk>/", structure.activity_edit, name="activity_edit"),
     path("m/<slug:slug>/activities/<int:pk>/menu/", structure.activity_menu, name="activity_menu"),

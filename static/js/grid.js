@@ -34,6 +34,7 @@
   var state = {
     cellId: null, // id of the td.cell whose button holds the roving tabindex
     chooserCellId: null, // id of the td.cell the open chooser edits
+    noteCellId: null, // id of the td.cell whose note the dialog edits
     pending: Object.create(null), // cell id -> code typed while that cell was saving
     ours: typeof WeakSet === "function" ? new WeakSet() : null, // sources of our requests
     restore: null, // what had focus inside an element htmx is about to replace
@@ -252,7 +253,42 @@
   // ---- The chooser ---------------------------------------------------------------------------
 
   function options(menu) {
-    return Array.prototype.slice.call(menu.querySelectorAll(".chooser-option"));
+    return Array.prototype.slice.call(menu.querySelectorAll(".chooser-option")).filter(function (o) {
+      return !o.hidden;
+    });
+  }
+
+  // ---- The note dialog -------------------------------------------------------------------------
+
+  function openNote(td) {
+    var dialog = document.getElementById("note-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    var form = dialog.querySelector("form");
+    form.elements.activity.value = td.dataset.activity;
+    form.elements.role.value = td.dataset.role;
+    form.elements.note.value = td.dataset.note || "";
+    var button = cellButton(td);
+    var where = dialog.querySelector("#note-dialog-where");
+    if (where && button) where.textContent = button.getAttribute("aria-label") || "";
+    var message = form.querySelector(".form-message");
+    if (message) {
+      message.textContent = "";
+      message.classList.remove("is-error");
+    }
+    state.noteCellId = td.id;
+    dialog.showModal();
+    form.elements.note.focus();
+  }
+
+  function closeNote() {
+    var dialog = document.getElementById("note-dialog");
+    if (dialog && dialog.open) dialog.close();
+  }
+
+  function onNoteClosed() {
+    var td = state.noteCellId && document.getElementById(state.noteCellId);
+    state.noteCellId = null;
+    if (td) focusCell(td);
   }
 
   function placeChooser(menu, td) {
@@ -289,6 +325,8 @@
     makeCurrent(td);
     state.chooserCellId = td.id;
     var current = td.dataset.code || "";
+    var note = menu.querySelector(".chooser-note");
+    if (note) note.hidden = !current; // a note explains a letter: none without one
     options(menu).forEach(function (option) {
       option.setAttribute("tabindex", "-1");
       option.classList.toggle("is-current", (option.dataset.code || "") === current);
@@ -585,8 +623,9 @@
     var menu = chooser();
     var option = closest(event.target, ".chooser-option");
     if (option && menu && menu.contains(option)) {
-      var td = closeChooser(true);
-      if (td) assign(td, option.dataset.code || "");
+      var td = closeChooser(option.dataset.action !== "note");
+      if (td && option.dataset.action === "note") openNote(td);
+      else if (td) assign(td, option.dataset.code || "");
       return;
     }
     var cell = cellOf(event.target);
@@ -635,6 +674,16 @@
   }
 
   function init() {
+    var dialog = document.getElementById("note-dialog");
+    if (dialog) {
+      dialog.addEventListener("close", onNoteClosed);
+      dialog.addEventListener("click", function (event) {
+        if (closest(event.target, "[data-close-dialog]")) closeNote();
+      });
+      dialog.addEventListener("htmx:afterRequest", function (event) {
+        if (event.detail.successful) closeNote();
+      });
+    }
     document.addEventListener("click", onClick);
     document.addEventListener("keydown", onKeydown);
     document.addEventListener("focusin", onFocusIn);

@@ -2,11 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from ..access import matrix_for_user
-from ..forms import CellForm
+from ..forms import CellForm, NoteForm
 from ..selectors import grid_data, matrix_grid
-from ..services import EditError, responsibility_assign
+from ..services import EditError, responsibility_annotate, responsibility_assign
 from .common import bad_request, form_errors, grid_context, render_parts
 
 
@@ -26,7 +27,14 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such cell in this matrix.")
     code = form.cleaned_data["code"]
     try:
-        responsibility_assign(matrix=matrix, activity=activity, role=role, code=code)
+        responsibility_assign(
+            matrix=matrix,
+            activity=activity,
+            role=role,
+            code=code,
+            by=request.user,
+            current=data.cell_state(activity_id, role_id),
+        )
     except EditError as error:
         return bad_request(str(error))
     if not request.htmx:
@@ -46,3 +54,40 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
     }
     parts = ("cell", "row_status", "column_summary", "summary", "workload")
     return HttpResponse(render_parts(request, context, *parts))
+
+
+@require_POST
+@login_required
+def annotate(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set or remove the note on a cell; answer with the cell, which shows the note."""
+    matrix = matrix_for_user(request.user, slug, edit=True)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    data = grid_data(matrix)
+    activity_id, role_id = form.cleaned_data["activity"], form.cleaned_data["role"]
+    activity = next((a for a in data.activities if a.pk == activity_id), None)
+    role = next((r for r in data.roles if r.pk == role_id), None)
+    if activity is None or role is None:
+        raise Http404("No such cell in this matrix.")
+    try:
+        note = responsibility_annotate(
+            matrix=matrix,
+            activity=activity,
+            role=role,
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except EditError as error:
+        return bad_request(str(error))
+    if not request.htmx:
+        return redirect(matrix)
+    if note:
+        data.notes[activity_id, role_id] = note
+    else:
+        data.notes.pop((activity_id, role_id), None)
+    row = matrix_grid(matrix, data).row(activity_id)
+    cell = next(cell for cell in row.cells if cell.role.pk == role_id)
+    response = HttpResponse(render_parts(request, {"matrix": matrix, "cell": cell}, "cell"))
+    retarget(response, f"#cell-{activity_id}-{role_id}")
+    return reswap(response, "outerHTML")

@@ -1,3 +1,5 @@
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -70,10 +72,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def edit_details(request: HttpRequest, slug: str) -> HttpResponse:
     matrix = matrix_for_user(request.user, slug, edit=True)
-    form = MatrixDetailsForm(request.POST, instance=matrix)
+    # A copy: a ModelForm writes into its instance while validating, and the history
+    # needs the values from before.
+    form = MatrixDetailsForm(request.POST, instance=copy(matrix))
     if not form.is_valid():
         return bad_request(form_errors(form))
-    services.matrix_update(matrix=matrix, **form.cleaned_data)
+    services.matrix_update(matrix=matrix, by=request.user, **form.cleaned_data)
     if request.htmx:
         return HttpResponse(render_parts(request, {"matrix": matrix}, "details"))
     return redirect(matrix)
@@ -83,10 +87,10 @@ def edit_details(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def edit_options(request: HttpRequest, slug: str) -> HttpResponse:
     matrix = matrix_for_user(request.user, slug, edit=True)
-    form = RuleOptionsForm(request.POST, instance=matrix)
+    form = RuleOptionsForm(request.POST, instance=copy(matrix))
     if not form.is_valid():
         return bad_request(form_errors(form))
-    services.matrix_update(matrix=matrix, **form.cleaned_data)
+    services.matrix_update(matrix=matrix, by=request.user, **form.cleaned_data)
     return structure_changed(request, matrix)
 
 
@@ -126,7 +130,7 @@ def change_scheme(request: HttpRequest, slug: str) -> HttpResponse:
     key = form.cleaned_data["scheme"]
     dropped = services.scheme_change_preview(matrix=matrix, scheme_key=key)
     if request.method == "POST" and (form.cleaned_data["confirm"] or not dropped):
-        services.matrix_change_scheme(matrix=matrix, scheme_key=key)
+        services.matrix_change_scheme(matrix=matrix, scheme_key=key, by=request.user)
         if request.htmx:
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"

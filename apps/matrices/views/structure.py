@@ -19,6 +19,18 @@ def _edit(request, slug):
     return matrix_for_user(request.user, slug, edit=True)
 
 
+def _activity(matrix, pk) -> Activity:
+    activity = get_object_or_404(Activity.objects.select_related("phase"), matrix=matrix, pk=pk)
+    activity.matrix = activity.phase.matrix = matrix  # spare the services a query each
+    return activity
+
+
+def _phase(matrix, pk) -> Phase:
+    phase = get_object_or_404(Phase, matrix=matrix, pk=pk)
+    phase.matrix = matrix
+    return phase
+
+
 def _apply(request, matrix, form, change):
     """Validate ``form``, run ``change(cleaned_data)``, answer with the grid or the error."""
     if not form.is_valid():
@@ -34,7 +46,7 @@ def _apply(request, matrix, form, change):
 @login_required
 def activity_menu(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    activity = get_object_or_404(Activity, matrix=matrix, pk=pk)
+    activity = _activity(matrix, pk)
     return render(request, f"{PAGE}#activity_menu", {"matrix": matrix, "activity": activity})
 
 
@@ -42,12 +54,12 @@ def activity_menu(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def activity_add(request: HttpRequest, slug: str, phase_pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    phase = get_object_or_404(Phase, matrix=matrix, pk=phase_pk)
+    phase = _phase(matrix, phase_pk)
     return _apply(
         request,
         matrix,
         ActivityForm(request.POST),
-        lambda data: services.activity_create(matrix=matrix, phase=phase, **data),
+        lambda data: services.activity_create(matrix=matrix, phase=phase, by=request.user, **data),
     )
 
 
@@ -55,12 +67,12 @@ def activity_add(request: HttpRequest, slug: str, phase_pk: int) -> HttpResponse
 @login_required
 def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    activity = get_object_or_404(Activity, matrix=matrix, pk=pk)
+    activity = _activity(matrix, pk)
     return _apply(
         request,
         matrix,
         ActivityForm(request.POST),
-        lambda data: services.activity_update(activity=activity, **data),
+        lambda data: services.activity_update(activity=activity, by=request.user, **data),
     )
 
 
@@ -68,7 +80,8 @@ def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    services.activity_delete(activity=get_object_or_404(Activity, matrix=matrix, pk=pk))
+    activity = _activity(matrix, pk)
+    services.activity_delete(activity=activity, by=request.user)
     return structure_changed(request, matrix)
 
 
@@ -76,12 +89,14 @@ def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def activity_shift(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    activity = get_object_or_404(Activity, matrix=matrix, pk=pk)
+    activity = _activity(matrix, pk)
     return _apply(
         request,
         matrix,
         ShiftForm(request.POST),
-        lambda data: services.activity_shift(activity=activity, offset=data["offset"]),
+        lambda data: services.activity_shift(
+            activity=activity, offset=data["offset"], by=request.user
+        ),
     )
 
 
@@ -93,14 +108,14 @@ def activity_move(request: HttpRequest, slug: str) -> HttpResponse:
     form = MoveForm(request.POST)
     if not form.is_valid():
         return bad_request(form_errors(form))
-    activity = get_object_or_404(Activity, matrix=matrix, pk=form.cleaned_data["activity"])
-    phase = get_object_or_404(Phase, matrix=matrix, pk=form.cleaned_data["phase"])
+    activity = _activity(matrix, form.cleaned_data["activity"])
+    phase = _phase(matrix, form.cleaned_data["phase"])
     before = None
     if form.cleaned_data["before"]:
         before = get_object_or_404(Activity, matrix=matrix, pk=form.cleaned_data["before"])
         if before.phase_id != phase.pk:
             return bad_request("That activity is not in that phase.")
-    services.activity_move(activity=activity, phase=phase, before=before)
+    services.activity_move(activity=activity, phase=phase, before=before, by=request.user)
     return structure_changed(request, matrix)
 
 
@@ -108,7 +123,7 @@ def activity_move(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def phase_menu(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    phase = get_object_or_404(Phase, matrix=matrix, pk=pk)
+    phase = _phase(matrix, pk)
     return render(request, f"{PAGE}#phase_menu", {"matrix": matrix, "phase": phase})
 
 
@@ -120,7 +135,7 @@ def phase_add(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         matrix,
         NameForm(request.POST),
-        lambda data: services.phase_create(matrix=matrix, name=data["name"]),
+        lambda data: services.phase_create(matrix=matrix, name=data["name"], by=request.user),
     )
 
 
@@ -128,12 +143,12 @@ def phase_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def phase_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    phase = get_object_or_404(Phase, matrix=matrix, pk=pk)
+    phase = _phase(matrix, pk)
     return _apply(
         request,
         matrix,
         NameForm(request.POST),
-        lambda data: services.phase_rename(phase=phase, name=data["name"]),
+        lambda data: services.phase_rename(phase=phase, name=data["name"], by=request.user),
     )
 
 
@@ -141,9 +156,9 @@ def phase_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    phase = get_object_or_404(Phase, matrix=matrix, pk=pk)
+    phase = _phase(matrix, pk)
     try:
-        services.phase_delete(phase=phase)
+        services.phase_delete(phase=phase, by=request.user)
     except services.EditError as error:
         return bad_request(str(error))
     return structure_changed(request, matrix)
@@ -153,12 +168,12 @@ def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def phase_shift(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    phase = get_object_or_404(Phase, matrix=matrix, pk=pk)
+    phase = _phase(matrix, pk)
     return _apply(
         request,
         matrix,
         ShiftForm(request.POST),
-        lambda data: services.phase_shift(phase=phase, offset=data["offset"]),
+        lambda data: services.phase_shift(phase=phase, offset=data["offset"], by=request.user),
     )
 
 
@@ -190,7 +205,7 @@ def column_add(request: HttpRequest, slug: str) -> HttpResponse:
     if role is None or (role.team_id is not None and role.team_id != matrix.team_id):
         raise Http404("No such role.")
     try:
-        services.column_add(matrix=matrix, role=role)
+        services.column_add(matrix=matrix, role=role, by=request.user)
     except services.EditError as error:
         return bad_request(str(error))
     return structure_changed(request, matrix)
@@ -200,7 +215,7 @@ def column_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def column_remove(request: HttpRequest, slug: str, role_pk: int) -> HttpResponse:
     matrix = _edit(request, slug)
-    services.column_remove(matrix=matrix, role=_column_role(matrix, role_pk))
+    services.column_remove(matrix=matrix, role=_column_role(matrix, role_pk), by=request.user)
     return structure_changed(request, matrix)
 
 
@@ -213,7 +228,9 @@ def column_shift(request: HttpRequest, slug: str, role_pk: int) -> HttpResponse:
         request,
         matrix,
         ShiftForm(request.POST),
-        lambda data: services.column_shift(matrix=matrix, role=role, offset=data["offset"]),
+        lambda data: services.column_shift(
+            matrix=matrix, role=role, offset=data["offset"], by=request.user
+        ),
     )
 
 
@@ -225,5 +242,5 @@ def role_create(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         matrix,
         CustomRoleForm(request.POST),
-        lambda data: services.role_create_custom(matrix=matrix, **data),
+        lambda data: services.role_create_custom(matrix=matrix, by=request.user, **data),
     )
