@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkshopsConfig(AppConfig):
+    name = "apps.workshops"
+    label = "workshops"
+    verbose_name = "Workshops"

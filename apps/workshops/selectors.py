@@ -1,0 +1,245 @@
+"""Reads for the workshop pages, each in a fixed number of queries whatever the size."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from apps.catalog.models import Role
+from apps.matrices.models import Activity, Responsibility
+from apps.matrices.selectors import matrix_roles, rule_options
+from apps.raci import rules
+from apps.raci.schemes import Scheme
+
+from . import analysis
+from .models import NONE, Participant, SettledCell, Vote, Workshop
+
+
+def workshop_activities(workshop: Workshop) -> list[Activity]:
+    return list(
+        workshop.activities.select_related("phase").order_by("phase__position", "position", "pk")
+    )
+
+
+def active_participants(workshop: Workshop) -> list[Participant]:
+    """Participants still in the workshop, with ``answered``: activities they answered."""
+    return list(
+        workshop.participants.filter(removed_at__isnull=True).annotate(
+            answered=Count("votes__activity", distinct=True)
+        )
+    )
+
+
+@dataclass(slots=True)
+class BoardCell:
+    role: Role
+    result: analysis.CellResult
+    current: str
+    settled: str | None
+    distribution: list[tuple[str, int]]
+
+
+@dataclass(slots=True)
+class BoardRow:
+    activity: Activity
+    result: analysis.ActivityResult
+    cells: list[BoardCell]
+    conflicts: list[analysis.Conflict] = field(default_factory=list)
+    findings: list[rules.Finding] = field(default_factory=list)
+
+    @property
+    def settled(self) -> bool:
+        return all(
+            cell.settled is not None for cell in self.cells if cell.result.majority is not None
+        ) and any(cell.settled is not None for cell in self.cells)
+
+
+@dataclass(slots=True)
+class ConfusionRow:
+    first: Role
+    second: Role
+    activities: list[Activity]
+    codes: str
+    share: float
+
+
+@dataclass(slots=True)
+class Board:
+    workshop: Workshop
+    scheme: Scheme
+    participants: list[Participant]
+    roles: list[Role]
+    rows: list[BoardRow]
+    confusion: list[ConfusionRow]
+
+    @property
+    def activity_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered_rows(self) -> list[BoardRow]:
+        return [row for row in self.rows if row.result.answered]
+
+    @property
+    def by_disagreement(self) -> list[BoardRow]:
+        return sorted(self.answered_rows, key=lambda row: -row.result.disagreement)
+
+    @property
+    def conflict_rows(self) -> list[BoardRow]:
+        return [row for row in self.rows if row.conflicts or row.findings]
+
+    @property
+    def agreement(self) -> float | None:
+        scores = [row.result.agreement for row in self.answered_rows]
+        return sum(scores) / len(scores) if scores else None
+
+
+def board(workshop: Workshop) -> Board:
+    """Everything the facilitator's board shows, in six queries."""
+    matrix = workshop.matrix
+    scheme = matrix.scheme_definition
+    activities = workshop_activities(workshop)
+    roles = matrix_roles(matrix)
+    participants = active_participants(workshop)
+    activity_ids = [a.pk for a in activities]
+    role_ids = [r.pk for r in roles]
+    role_by_id = {role.pk: role for role in roles}
+    votes = Vote.objects.filter(
+        participant__workshop=workshop, participant__removed_at__isnull=True
+    ).values_list("participant_id", "activity_id", "role_id", "code")
+    by_activity = analysis.ballots(votes)
+    current = {
+        (a, r): code
+        for a, r, code in Responsibility.objects.filter(activity_id__in=activity_ids).values_list(
+            "activity_id", "role_id", "code"
+        )
+    }
+    settled = {
+        (a, r): code
+        for a, r, code in SettledCell.objects.filter(workshop=workshop).values_list(
+            "activity_id", "role_id", "code"
+        )
+    }
+    results = analysis.tally(scheme, activity_ids, role_ids, by_activity, current)
+    subjects = [rules.Subject(a.pk, a.name) for a in activities]
+    findings = rules.by_activity(
+        analysis.majority_findings(
+            scheme,
+            subjects,
+            [rules.Subject(r.pk, r.name) for r in roles],
+            results,
+            rule_options(matrix),
+        )
+    )
+    conflicts: dict[int, list[analysis.Conflict]] = {}
+    for conflict in analysis.conflicts(scheme, by_activity):
+        if conflict.activity_id in results:
+            # Name the roles for the page (a role dropped from the matrix is left out).
+            conflict.named = [(role_by_id[r], n) for r, n in conflict.named if r in role_by_id]
+            conflicts.setdefault(conflict.activity_id, []).append(conflict)
+    rows = []
+    for activity in activities:
+        result = results[activity.pk]
+        cells = [
+            BoardCell(
+                role=role,
+                result=result.cells[role.pk],
+                current=current.get((activity.pk, role.pk), NONE),
+                settled=settled.get((activity.pk, role.pk)),
+                distribution=result.cells[role.pk].distribution(scheme),
+            )
+            for role in roles
+        ]
+        rows.append(
+            BoardRow(
+                activity,
+                result,
+                cells,
+                conflicts.get(activity.pk, []),
+                findings.get(activity.pk, []),
+            )
+        )
+    activity_by_id = {a.pk: a for a in activities}
+    answered = sum(1 for row in rows if row.result.answered)
+    confusion = [
+        ConfusionRow(
+            role_by_id[pair.roles[0]],
+            role_by_id[pair.roles[1]],
+            [activity_by_id[a] for a in pair.activities],
+            "/".join(code for code in scheme.codes if code in pair.codes),
+            pair.share(answered),
+        )
+        for pair in analysis.role_confusion(scheme, by_activity)
+        if pair.roles[0] in role_by_id
+        and pair.roles[1] in role_by_id
+        and all(a in activity_by_id for a in pair.activities)
+    ]
+    return Board(workshop, scheme, participants, roles, rows, confusion)
+
+
+@dataclass(slots=True)
+class Ballot:
+    """What one participant sees: their own votes, and the group's once revealed."""
+
+    workshop: Workshop
+    participant: Participant
+    scheme: Scheme
+    activities: list[Activity]
+    roles: list[Role]
+    mine: dict[tuple[int, int], str]
+    group: dict[int, analysis.ActivityResult] | None = None
+
+    @property
+    def answered(self) -> set[int]:
+        return {activity for activity, _ in self.mine}
+
+    @property
+    def answered_count(self) -> int:
+        return len(self.answered)
+
+    def choices(self, activity: Activity) -> list[dict]:
+        """Per role: the participant's letter (None: not answered) and, once revealed, the
+        group's answers."""
+        group = self.group.get(activity.pk) if self.group else None
+        rows = []
+        for role in self.roles:
+            cell = group.cells[role.pk] if group else None
+            rows.append(
+                {
+                    "role": role,
+                    "chosen": self.mine.get((activity.pk, role.pk)),
+                    "group": cell.distribution(self.scheme) if cell and cell.answered else None,
+                    "majority": cell.majority if cell else None,
+                }
+            )
+        return rows
+
+    @property
+    def grid_rows(self) -> list[tuple[Activity, list[dict]]]:
+        return [(activity, self.choices(activity)) for activity in self.activities]
+
+
+def ballot(workshop: Workshop, participant: Participant, *, activity_ids=None) -> Ballot:
+    """The participant's ballot in four queries (five once the results are revealed);
+    ``activity_ids`` limits the group's results to those activities."""
+    activities = workshop_activities(workshop)
+    roles = list(
+        Role.objects.filter(columns__matrix=workshop.matrix_id).order_by("columns__position", "pk")
+    )
+    mine = {
+        (a, r): code
+        for a, r, code in participant.votes.values_list("activity_id", "role_id", "code")
+    }
+    result = Ballot(
+        workshop, participant, workshop.matrix.scheme_definition, activities, roles, mine
+    )
+    if workshop.revealed:
+        ids = activity_ids if activity_ids is not None else [a.pk for a in activities]
+        votes = Vote.objects.filter(
+            Q(activity_id__in=ids),
+            participant__workshop=workshop,
+            participant__removed_at__isnull=True,
+        ).values_list("participant_id", "activity_id", "role_id", "code")
+        result.group = analysis.tally(
+            result.scheme, ids, [r.pk for r in roles], analysis.ballots(votes)
+        )
+    return result

@@ -1,0 +1,197 @@
+"""Writes of the workshop app. Keyword-only, atomic, named <entity>_<action>.
+
+Settling goes into the matrix only through ``apps.matrices.services.responsibility_assign``,
+so the matrix's history records what a workshop decided, as it does for the editor.
+"""
+
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.matrices.models import Activity, Matrix
+from apps.matrices.services import responsibility_assign
+
+from .models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    NONE,
+    JoinAttempt,
+    Participant,
+    SettledCell,
+    Vote,
+    Workshop,
+    WorkshopState,
+)
+
+
+class WorkshopError(ValueError):
+    """Something a participant or facilitator asked for that cannot be done; says why."""
+
+
+class RateLimited(WorkshopError):
+    pass
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def workshop_start(*, matrix: Matrix, activities: Iterable[Activity], by=None) -> Workshop:
+    """Open a workshop on ``activities`` of ``matrix`` with a code no live workshop uses."""
+    activities = list(activities)
+    if not activities:
+        raise WorkshopError("Choose at least one activity for the workshop.")
+    if any(activity.matrix_id != matrix.pk for activity in activities):
+        raise WorkshopError("Every activity must belong to this matrix.")
+    for _ in range(20):
+        try:
+            with transaction.atomic():
+                workshop = Workshop.objects.create(matrix=matrix, code=new_code(), created_by=by)
+                workshop.activities.set(activities)
+                return workshop
+        except IntegrityError:  # the code is taken by a live workshop: draw another
+            continue
+    raise WorkshopError("Could not find a free workshop code; close some old workshops.")
+
+
+def workshop_set_state(*, workshop: Workshop, state: str) -> Workshop:
+    if state not in WorkshopState.values:
+        raise WorkshopError(f'"{state}" is not a workshop state.')
+    if workshop.is_closed:
+        raise WorkshopError("This workshop is closed; start a new one.")
+    workshop.state = state
+    workshop.closed_at = timezone.now() if state == WorkshopState.CLOSED else None
+    workshop.save(update_fields=["state", "closed_at"])
+    Workshop.objects.filter(pk=workshop.pk).touch(stage=True)
+    return workshop
+
+
+def workshop_reveal(*, workshop: Workshop, revealed: bool) -> Workshop:
+    workshop.revealed = revealed
+    workshop.save(update_fields=["revealed"])
+    Workshop.objects.filter(pk=workshop.pk).touch(stage=True)
+    return workshop
+
+
+def participant_join(*, workshop: Workshop, name: str) -> Participant:
+    """A new participant with a fresh secret token (the caller keeps it in the session)."""
+    name = " ".join(name.split())
+    if not name:
+        raise WorkshopError("Type the name the others know you by.")
+    if workshop.is_closed:
+        raise WorkshopError("This workshop has closed.")
+    taken = workshop.participants.filter(removed_at__isnull=True, name__iexact=name).exists()
+    if not taken:
+        try:
+            with transaction.atomic():
+                participant = Participant.objects.create(
+                    workshop=workshop, name=name, token=secrets.token_urlsafe(32)
+                )
+                Workshop.objects.filter(pk=workshop.pk).touch()
+                return participant
+        except IntegrityError:  # somebody took the name a moment ago
+            pass
+    raise WorkshopError(
+        f"Someone has already joined as “{name}”; add an initial or choose another name."
+    )
+
+
+@transaction.atomic
+def participant_remove(*, participant: Participant) -> None:
+    """Remove a participant and their votes; their session cannot join this workshop again."""
+    participant.votes.all().delete()
+    participant.removed_at = timezone.now()
+    participant.save(update_fields=["removed_at"])
+    Workshop.objects.filter(pk=participant.workshop_id).touch(stage=True)
+
+
+def vote_cast(*, participant: Participant, activity_id: int, role_id: int, code: str) -> None:
+    """Save one vote at once: an upsert, so concurrent voters never lose one.
+
+    The caller has checked that the workshop is open, the activity is one of the workshop's,
+    the role a column of the matrix and the code a letter of its scheme (or ``NONE``).
+    """
+    with transaction.atomic():
+        Vote.objects.bulk_create(
+            [Vote(participant=participant, activity_id=activity_id, role_id=role_id, code=code)],
+            update_conflicts=True,
+            unique_fields=["participant", "activity", "role"],
+            update_fields=["code", "updated_at"],
+        )
+        Workshop.objects.filter(pk=participant.workshop_id).touch()
+
+
+@transaction.atomic
+def workshop_settle(
+    *, workshop: Workshop, cells: Iterable[tuple[Activity, object, str]], by=None
+) -> int:
+    """Put the chosen letters into the matrix; return how many cells changed there.
+
+    ``cells`` holds (activity, role, code) with ``NONE`` to clear. Each goes through the
+    editor's service, so history records it; cells already holding the value are left alone.
+    """
+    matrix = workshop.matrix
+    cells = list(cells)
+    current = dict((((a, r), c) for a, r, c in matrix_codes(matrix, [a.pk for a, _, _ in cells])))
+    changed = 0
+    for activity, role, code in cells:
+        if code != NONE and not matrix.scheme_definition.has(code):
+            raise WorkshopError(f'"{code}" is not a letter of {matrix.scheme_definition.name}.')
+        if current.get((activity.pk, role.pk), NONE) != code:
+            responsibility_assign(matrix=matrix, activity=activity, role=role, code=code, by=by)
+            changed += 1
+    SettledCell.objects.bulk_create(
+        [SettledCell(workshop=workshop, activity=a, role=r, code=c) for a, r, c in cells],
+        update_conflicts=True,
+        unique_fields=["workshop", "activity", "role"],
+        update_fields=["code", "settled_at"],
+    )
+    Workshop.objects.filter(pk=workshop.pk).touch(stage=True)
+    return changed
+
+
+def matrix_codes(matrix: Matrix, activity_ids: list[int]):
+    from apps.matrices.models import Responsibility
+
+    return Responsibility.objects.filter(
+        activity__matrix=matrix, activity_id__in=activity_ids
+    ).values_list("activity_id", "role_id", "code")
+
+
+def join_attempt_count(*, keys: Iterable[str]) -> dict[str, int]:
+    """Count one join attempt for each key (an IP address, a session) in this minute.
+
+    Kept in the database, not in a per-process cache, so that several server processes share
+    the counts with no extra service. Returns the counts including this attempt.
+    """
+    minute = int(timezone.now().timestamp() // 60)
+    counts = {}
+    for key in keys:
+        with transaction.atomic():
+            updated = JoinAttempt.objects.filter(key=key, minute=minute).update(
+                count=F("count") + 1
+            )
+            if not updated:
+                try:
+                    with transaction.atomic():
+                        JoinAttempt.objects.create(key=key, minute=minute, count=1)
+                except IntegrityError:
+                    JoinAttempt.objects.filter(key=key, minute=minute).update(count=F("count") + 1)
+        counts[key] = JoinAttempt.objects.get(key=key, minute=minute).count
+    JoinAttempt.objects.filter(minute__lt=minute - 1).delete()
+    return counts
+
+
+def join_attempt_check(*, ip: str, session_key: str) -> None:
+    """Count a join attempt; raise RateLimited when this client made too many this minute."""
+    limits = {
+        f"ip:{ip}": settings.WORKSHOP_JOINS_PER_MINUTE_PER_IP,
+        f"session:{session_key}": settings.WORKSHOP_JOINS_PER_MINUTE_PER_SESSION,
+    }
+    counts = join_attempt_count(keys=limits)
+    if any(counts[key] > limit for key, limit in limits.items()):
+        raise RateLimited("Too many attempts to join from here; wait a minute and try again.")

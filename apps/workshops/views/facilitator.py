@@ -1,0 +1,198 @@
+"""The facilitator's side: start a workshop, watch the board, settle, export."""
+
+from functools import lru_cache
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.matrices.access import matrix_for_user
+
+from .. import exports, selectors, services
+from ..access import workshop_for_user
+from ..forms import ExportForm, RevealForm, SettleForm, StartForm, StateForm
+from ..models import Participant, Workshop
+from .common import bad_request, form_errors
+
+PAGE = "workshops/facilitate.html"
+
+
+@lru_cache(maxsize=64)
+def qr_svg(url: str) -> str:
+    """The join URL as an SVG QR code; segno draws it with attributes only (no style), so it
+    passes the Content-Security-Policy inline."""
+    return segno.make(url, error="m").svg_inline(
+        scale=1, border=2, omitsize=True, dark="#0f172a", title=f"QR code for {url}"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """The matrix's workshops, and the form that starts one."""
+    matrix = matrix_for_user(request.user, slug, edit=True)
+    form = StartForm(request.POST if request.method == "POST" else None, matrix=matrix)
+    activities = list(form.fields["activities"].queryset)
+    selected = {a.pk for a in activities}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            workshop = services.workshop_start(
+                matrix=matrix, activities=form.cleaned_data["activities"], by=request.user
+            )
+            return redirect(workshop)
+        selected = {int(pk) for pk in request.POST.getlist("activities") if pk.isdigit()}
+        status = 400
+    workshops = list(
+        matrix.workshops.select_related("created_by").annotate(
+            people=Count("participants", filter=Q(participants__removed_at__isnull=True))
+        )
+    )
+    context = {
+        "matrix": matrix,
+        "form": form,
+        "activities": activities,
+        "selected": selected,
+        "workshops": workshops,
+    }
+    return render(request, "workshops/start.html", context, status=status)
+
+
+def _board_context(request: HttpRequest, workshop: Workshop) -> dict:
+    join_url = request.build_absolute_uri(reverse("workshops:join", args=[workshop.code]))
+    return {
+        "workshop": workshop,
+        "matrix": workshop.matrix,
+        "board": selectors.board(workshop),
+        "join_url": join_url,
+        "join_start_url": request.build_absolute_uri(reverse("workshops:join_start")).split("://")[
+            1
+        ],
+        "qr": mark_safe(qr_svg(join_url)),  # noqa: S308 - segno's own markup
+        "local_only": request.get_host().split(":")[0] in {"127.0.0.1", "localhost", "[::1]"},
+    }
+
+
+@require_GET
+@login_required
+def facilitate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = workshop_for_user(request.user, slug, pk)
+    return render(request, PAGE, _board_context(request, workshop))
+
+
+@require_GET
+@login_required
+def board_live(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Polled every second: 204 while nothing changed, else the board."""
+    workshop = workshop_for_user(request.user, slug, pk)
+    if request.GET.get("version") == str(workshop.version):
+        return HttpResponse(status=204)
+    return render(request, f"{PAGE}#board", _board_context(request, workshop))
+
+
+def _changed(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+    if not request.htmx:
+        return redirect(workshop)
+    workshop.refresh_from_db(fields=["state", "revealed", "version", "stage", "closed_at"])
+    return render(request, f"{PAGE}#board", _board_context(request, workshop))
+
+
+@require_POST
+@login_required
+def set_state(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = workshop_for_user(request.user, slug, pk)
+    form = StateForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    try:
+        services.workshop_set_state(workshop=workshop, state=form.cleaned_data["state"])
+    except services.WorkshopError as error:
+        return bad_request(str(error), status=409)
+    return _changed(request, workshop)
+
+
+@require_POST
+@login_required
+def reveal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    workshop = workshop_for_user(request.user, slug, pk)
+    form = RevealForm(request.POST)
+    form.is_valid()  # a missing box means "hide"
+    services.workshop_reveal(workshop=workshop, revealed=form.cleaned_data.get("revealed", False))
+    return _changed(request, workshop)
+
+
+@require_POST
+@login_required
+def remove_participant(
+    request: HttpRequest, slug: str, pk: int, participant_pk: int
+) -> HttpResponse:
+    workshop = workshop_for_user(request.user, slug, pk)
+    participant = get_object_or_404(
+        Participant, pk=participant_pk, workshop=workshop, removed_at__isnull=True
+    )
+    services.participant_remove(participant=participant)
+    if not request.htmx:
+        messages.success(request, f"{participant.name} was removed from the workshop.")
+    return _changed(request, workshop)
+
+
+@require_POST
+@login_required
+def settle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Put the majority (or the facilitator's pick) into the matrix: everywhere, for one
+    activity, or for one cell."""
+    workshop = workshop_for_user(request.user, slug, pk)
+    form = SettleForm(request.POST, scheme=workshop.matrix.scheme_definition)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    board = selectors.board(workshop)
+    activity_id, role_id, code = (form.cleaned_data[k] for k in ("activity", "role", "code"))
+    rows = board.rows
+    if activity_id:
+        rows = [row for row in rows if row.activity.pk == activity_id]
+        if not rows:
+            return bad_request("That activity is not part of this workshop.", status=404)
+    cells = []
+    for row in rows:
+        for cell in row.cells:
+            if role_id and cell.role.pk != role_id:
+                continue
+            value = code if code is not None else cell.result.majority
+            if value is not None:  # None: nobody answered this activity yet
+                cells.append((row.activity, cell.role, value))
+    if role_id and not any(cell.role.pk == role_id for cell in rows[0].cells):
+        return bad_request("That role is not a column of this matrix.", status=404)
+    if not cells:
+        return bad_request("Nobody has answered yet: there is nothing to settle.", status=409)
+    try:
+        services.workshop_settle(workshop=workshop, cells=cells, by=request.user)
+    except services.WorkshopError as error:
+        return bad_request(str(error))
+    return _changed(request, workshop)
+
+
+@require_GET
+@login_required
+def export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    workshop = workshop_for_user(request.user, slug, pk)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    anonymous = form.cleaned_data["anonymous"]
+    board = selectors.board(workshop)
+    name = f"workshop-{workshop.matrix.slug}-{workshop.code}".lower()
+    if fmt == "csv":
+        body, content_type = exports.write_csv(board, anonymous=anonymous), "text/csv"
+    elif fmt == "json":
+        body, content_type = exports.write_json(board, anonymous=anonymous), "application/json"
+    else:
+        raise Http404("No such format.")
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

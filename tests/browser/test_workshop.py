@@ -1,0 +1,163 @@
+"""A workshop in three browsers: the facilitator's room screen and two participants' phones.
+
+Also writes the workshop screenshots used in the README (UPDATE_SCREENSHOTS=1).
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.catalog.models import Role
+from apps.matrices.models import Matrix, Responsibility
+from apps.workshops import services
+from apps.workshops.models import Workshop
+
+from .conftest import run_axe
+from .test_pages import shoot
+
+pytestmark = pytest.mark.browser
+
+SAMPLE = "/m/product-roles/"
+ACTIVITIES = 8
+LIVE = 2500  # ms: a change must show within 2 s (polling every 1 s or 2 s), plus slack
+
+
+def watch_errors(page):
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def join_on_phone(browser, server, code, name):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto(f"{server.url}/w/")
+    # Typed as read aloud: in lower case, with a space.
+    page.get_by_label("Workshop code").fill(f"{code[:3].lower()} {code[3:].lower()}")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_text("Activity 1 of")).to_be_visible()
+    return context, page, errors
+
+
+def choose(page, role, letter):
+    group = page.get_by_role("group", name=role, exact=True)
+    button = group.get_by_role("button", name=letter, exact=True)
+    button.click()
+    expect(group.get_by_role("button", name=letter, exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+
+def crowd(workshop, activities, roles):
+    """Five more people with varied views, for a board that looks like a real room."""
+    names = ["Dana", "Eli", "Farah", "Gus", "Hana"]
+    pdm, pjm, po, pmm, eng = (roles[n] for n in ["Product Manager", "Project Manager",
+                                                 "Product Owner", "Product Marketing Manager",
+                                                 "Engineering"])  # fmt: skip
+    for i, name in enumerate(names):
+        person = services.participant_join(workshop=workshop, name=name)
+        for j, activity in enumerate(activities[: ACTIVITIES - (i % 3)]):
+            owner = [pdm, pjm, po][(i + j) % 3] if j % 2 else pdm
+            doer = [eng, po, pjm][(i * j) % 3]
+            for role, code in [(owner, "A"), (doer, "R"), (pmm, "C" if (i + j) % 2 else "I")]:
+                if role != owner or code == "A":
+                    services.vote_cast(
+                        participant=person, activity_id=activity.pk, role_id=role.pk, code=code
+                    )
+
+
+def test_a_workshop_from_joining_to_a_settled_matrix(browser, server, login):
+    room = login("fran", width=1920, height=1080)
+    room_errors = watch_errors(room)
+    room.goto(server.url + SAMPLE)
+    room.get_by_role("link", name="Start a workshop").click()
+    boxes = room.locator('input[name="activities"]')
+    for i in range(ACTIVITIES, boxes.count()):
+        boxes.nth(i).uncheck()
+    room.get_by_role("button", name="Start the workshop").click()
+    expect(room.locator(".ws-code")).to_be_visible()
+    workshop = Workshop.objects.get()
+    assert room.locator(".ws-code").inner_text().replace(" ", "") == workshop.code
+    assert room.locator(".ws-qr svg path").count() == 1
+
+    ann_context, ann, ann_errors = join_on_phone(browser, server, workshop.code, "Ann")
+    bob_context, bob, bob_errors = join_on_phone(browser, server, workshop.code, "Bob")
+    people = room.locator(".ws-people-list")
+    expect(people).to_contain_text("Ann", timeout=LIVE)
+    expect(people).to_contain_text("Bob", timeout=LIVE)
+
+    # They disagree on who owns the first activity, and agree on who does it.
+    choose(ann, "Product Manager", "Accountable")
+    choose(bob, "Project Manager", "Accountable")
+    choose(ann, "Engineering", "Responsible")
+    choose(bob, "Engineering", "Responsible")
+    choose(bob, "Sales", "None")
+
+    confusion = room.locator(".ws-confusion")
+    expect(confusion).to_contain_text("Product Manager ↔ Project Manager", timeout=LIVE)
+    expect(confusion).to_contain_text("1 activity")
+    expect(room.locator(".ws-conflicts")).to_contain_text(
+        "Product Manager (1), Project Manager (1)"
+    )
+    activities = list(workshop.activities.order_by("phase__position", "position"))
+    first = room.locator(f"#ws-row-{activities[0].pk}")
+    expect(first.locator(".ws-answered")).to_have_text("2 answered")
+    expect(first.locator("td.heat-4")).to_have_count(2)  # the two Accountable cells
+
+    # The participant moves on; progress shows, and the phone view is what the README shows.
+    ann.get_by_role("link", name="Next →").click()
+    expect(ann.get_by_text("Activity 2 of 8")).to_be_visible()
+    choose(ann, "Product Owner", "Accountable")
+    ann.get_by_text("About the Product Manager").click()
+    ann.evaluate("window.scrollTo(0, 0)")
+    shoot(ann, "workshop-participant")
+    violations = run_axe(ann)
+    assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in violations]
+
+    roles = {role.name: role for role in Role.objects.filter(columns__matrix__slug="product-roles")}
+    crowd(workshop, activities, roles)
+    expect(people.locator("li")).to_have_count(7, timeout=LIVE)
+    expect(room.locator(".ws-confusion tbody tr").first).to_be_visible()
+    room.mouse.move(0, 0)
+    shoot(room, "workshop-facilitator")
+    violations = run_axe(room)
+    assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in violations]
+
+    # Settle: the Product Manager is accountable, the Project Manager takes no part.
+    pdm, pjm = roles["Product Manager"], roles["Project Manager"]
+    for role, pick in [(pdm, "Accountable"), (pjm, "None")]:
+        column = [r.pk for r in Role.objects.filter(columns__matrix__slug="product-roles")
+                  .order_by("columns__position")].index(role.pk)  # fmt: skip
+        cell = first.locator("td.ws-cell").nth(column)
+        cell.locator("summary").click()
+        cell.get_by_role("button", name=pick).click()
+        expect(first.locator("td.ws-cell").nth(column)).to_have_class(re.compile("is-settled"))
+
+    matrix = Matrix.objects.get(slug="product-roles")
+    cells = dict(
+        Responsibility.objects.filter(activity=activities[0]).values_list("role__name", "code")
+    )
+    assert cells.get("Product Manager") == "A" and "Project Manager" not in cells
+    room.goto(server.url + SAMPLE)
+    expect(room.locator(f"#cell-{activities[0].pk}-{pdm.pk}")).to_have_attribute("data-code", "A")
+    expect(room.locator(f"#cell-{activities[0].pk}-{pjm.pk}")).not_to_have_attribute(
+        "data-code", re.compile(".+")
+    )
+    assert matrix.workshops.count() == 1
+
+    # Revealing the results shows each participant the group's answers, live.
+    room.goto(server.url + workshop.get_absolute_url())
+    room.get_by_role("button", name="Reveal results").click()
+    expect(bob.get_by_text("The facilitator has revealed the results")).to_be_visible(timeout=3500)
+    room.get_by_role("button", name="Pause voting").click()
+    expect(ann.get_by_text("Voting is paused")).to_be_visible(timeout=3500)
+    expect(ann.get_by_role("button", name="Accountable").first).to_be_disabled()
+
+    assert room_errors == [] and ann_errors == [] and bob_errors == []
+    ann_context.close()
+    bob_context.close()
