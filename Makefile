@@ -12,13 +12,14 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python $$HOM
 	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; raise SystemExit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		command -v "$$p"; break; fi; done)
 
-.PHONY: help install run test test-fast lint fmt check-deploy screenshots clean
+.PHONY: help install run test test-fast lint fmt check-deploy screenshots clean bench bench-quick
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   install and run every test"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make fmt    format and fix the code with ruff"
+	@echo "make bench  benchmark under gunicorn (bench-quick: the short CI run); see docs/performance.md"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -60,6 +61,17 @@ lint: install
 fmt: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Benchmark with production settings under gunicorn, on SQLite or on DATABASE_URL's PostgreSQL
+# server (in a database of its own, raci_bench). BENCH_QUICK=1 or bench-quick: the CI run, which
+# fails only when a query count goes above bench/queries.json. BENCH_ARGS: see bench/run.py.
+bench: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+bench-quick: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) -m bench.run --quick $(BENCH_ARGS)
 
 check-deploy: install
 	DEBUG=false SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" HTTPS=true \

@@ -1,0 +1,149 @@
+"""Writing the results: bench/results.json, the table in docs/performance.md, the query baseline."""
+
+import json
+import re
+from pathlib import Path
+
+from .targets import Check
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results.json"
+BASELINE = BENCH / "queries.json"
+DOC = BENCH.parent / "docs" / "performance.md"
+
+
+def _load(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _dump(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def results_write(vendor: str, run: dict, path: Path = RESULTS) -> None:
+    """Keep one run per database: a SQLite run leaves the PostgreSQL figures as they were."""
+    data = _load(path)
+    data[vendor] = run
+    _dump(path, data)
+
+
+# -- Query counts ------------------------------------------------------------------------------
+
+
+def query_counts(run: dict) -> dict[str, int]:
+    """Every query count of a run, flat: ``matrix_page/300x12``, ``export/csv/20x8`` ..."""
+    counts = {}
+    for kind in ("matrix_page", "cell_update"):
+        for size, figures in run.get(kind, {}).items():
+            counts[f"{kind}/{size}"] = figures["queries"]
+    for fmt, sizes in run.get("exports", {}).items():
+        for size, figures in sizes.items():
+            counts[f"export/{fmt}/{size}"] = figures["queries"]
+    for name, count in run.get("workshop_queries", {}).items():
+        counts[f"workshop/{name}"] = count
+    return counts
+
+
+def baseline_compare(vendor: str, counts: dict[str, int], path: Path = BASELINE) -> dict:
+    """What went above the committed baseline (a failure), below it, or has none yet."""
+    baseline = _load(path).get(vendor, {})
+    above, below, new = {}, {}, []
+    for key, count in sorted(counts.items()):
+        if key not in baseline:
+            new.append(key)
+        elif count > baseline[key]:
+            above[key] = {"baseline": baseline[key], "now": count}
+        elif count < baseline[key]:
+            below[key] = {"baseline": baseline[key], "now": count}
+    return {"above": above, "below": below, "no_baseline": new}
+
+
+def baseline_update(vendor: str, counts: dict[str, int], path: Path = BASELINE) -> None:
+    data = _load(path)
+    data[vendor] = {**data.get(vendor, {}), **counts}
+    _dump(path, data)
+
+
+# -- The table in docs/performance.md ----------------------------------------------------------
+
+
+def _ms(figures: dict | None) -> str:
+    if not figures:
+        return "-"
+    return f"{figures['median_ms']:.1f} / {figures['p95_ms']:.1f}"
+
+
+def _ratio(figures: dict | None) -> str:
+    if not figures or figures.get("ratio") is None:
+        return "-"
+    return f"{figures['ratio']:.3f}"
+
+
+def table(run: dict, checks: list[Check]) -> str:
+    """The Markdown for one run: the machine, every figure, the targets."""
+    m = run["machine"]
+    s = run["settings"]
+    lines = [
+        f"Taken {m['date']} on {m['cpu']}, {m['cores']} cores, Python {m['python']}, "
+        f"{m['database']}, {m['os']}; gunicorn with {s['workers']} sync workers; "
+        f"load average at start {m['load_average_at_start']}"
+        + (" (**machine shared with other work: figures taken under load**)" if s["note"] else "")
+        + ".",
+        "",
+        f"Trivial view (`/healthz`, the floor): median {run['floor']['median_ms']:.2f} ms, "
+        f"p95 {run['floor']['p95_ms']:.2f} ms, {run['floor']['rps']:.0f} requests/s "
+        "(one client, requests in sequence).",
+        "",
+        "| Endpoint | Size | Median / p95 ms | Requests/s | x floor | Queries |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+
+    def row(name, size, figures):
+        lines.append(
+            f"| {name} | {size} | {_ms(figures)} | {figures.get('rps') or '-'} | "
+            f"{_ratio(figures)} | {figures.get('queries', '-')} |"
+        )
+
+    for size, figures in run.get("matrix_page", {}).items():
+        row("matrix page", size, figures)
+    for size, figures in run.get("cell_update", {}).items():
+        row("cell update", size, figures)
+    for fmt, sizes in run.get("exports", {}).items():
+        for size, figures in sizes.items():
+            row(f"export {fmt}", size, figures)
+    load = run.get("workshop_load") or {}
+    if load and not load.get("skipped"):
+        vote = load["vote"]
+        lines += [
+            "",
+            f"Workshop load: {load['participants']} participants for {load['duration_s']} s "
+            f"(think time {load['think_ms']} ms): {load['requests']} requests, "
+            f"{load['rps']} requests/s ({_ratio(load)} x floor); "
+            f"votes p50 {vote['median_ms']:.1f} ms, "
+            f"p95 {vote['p95_ms']:.1f} ms, p99 {vote['p99_ms']:.1f} ms; errors {load['errors']}; "
+            f"{load['votes_acknowledged']} votes acknowledged, {load['lost_votes']} not stored.",
+        ]
+    elif load:
+        lines += ["", f"Workshop load: not run ({load['skipped']})."]
+    lines += ["", "| Target | Figure | Limit | |", "| --- | --- | --- | --- |"]
+    for check in checks:
+        figure = "-" if check.figure is None else f"{check.figure:g} {check.unit}".strip()
+        lines.append(f"| {check.what} | {figure} | {check.limit:g} {check.unit} | {check.mark} |")
+    return "\n".join(lines)
+
+
+def doc_update(vendor: str, text: str, path: Path = DOC) -> bool:
+    """Replace the table between this database's markers; False when the markers are missing."""
+    try:
+        doc = path.read_text()
+    except OSError:
+        return False
+    start, end = f"<!-- bench:{vendor}:start -->", f"<!-- bench:{vendor}:end -->"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(doc):
+        return False
+    path.write_text(pattern.sub(lambda _: f"{start}\n{text}\n{end}", doc))
+    return True

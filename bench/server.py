@@ -1,0 +1,150 @@
+"""The benchmark's own database and a gunicorn server with production settings on loopback."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from .client import BenchError, Session
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG_NAME = "raci_bench"
+
+
+def database_url(source: str | None, workdir: Path) -> str:
+    """A fresh, empty database for this run.
+
+    PostgreSQL when ``source`` points at it: on the same server, a database of the bench's own
+    (``BENCH_DATABASE_NAME``, default ``raci_bench``), dropped and created anew, so the data in
+    ``source``'s database is never touched. Otherwise a SQLite file in ``workdir``.
+    """
+    if not source or not source.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    import psycopg
+
+    name = os.environ.get("BENCH_DATABASE_NAME", DEFAULT_PG_NAME)
+    parts = urlsplit(source)
+    if parts.path.lstrip("/") == name and name != DEFAULT_PG_NAME:
+        raise BenchError(f"BENCH_DATABASE_NAME={name!r} is DATABASE_URL's own database.")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def database_drop(url: str) -> None:
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
+def production_environment(db_url: str) -> dict[str, str]:
+    """What the server and the in-process measurements run with: DEBUG off, a fresh key."""
+    return {
+        "DATABASE_URL": db_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def default_workers() -> int:
+    """Gunicorn's advice is 2 x cores + 1; between 2 and 4 keeps a small machine responsive."""
+    raw = os.environ.get("BENCH_WORKERS")
+    if raw:
+        return int(raw)
+    return max(2, min(4, 2 * (os.cpu_count() or 1)))
+
+
+class Server:
+    """``gunicorn config.wsgi`` with sync workers, as in the README's production section."""
+
+    def __init__(self, env: dict[str, str], workdir: Path, *, workers: int):
+        self.env = {**os.environ, **env}
+        self.port = free_port()
+        self.workers = workers
+        self.log_path = workdir / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Server":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 60
+        session = Session("127.0.0.1", self.port, timeout=5)
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn exited ({self.process.returncode}):\n{self.log()}")
+            try:
+                if session.get("/healthz").status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise BenchError(f"gunicorn did not answer within 60 s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-3000:]
+        except OSError:
+            return ""
+
+    def session(self, **kwargs) -> Session:
+        return Session("127.0.0.1", self.port, **kwargs)
+
+
+def workdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="raci-bench-"))

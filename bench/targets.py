@@ -1,0 +1,90 @@
+"""The targets of issue 7, checked against one run's results. Never loosen them here."""
+
+from dataclasses import asdict, dataclass
+
+PAGE_SIZE = "300x12"
+EXPORT_SIZE = "1000x20"
+
+
+@dataclass
+class Check:
+    what: str
+    figure: float | None
+    limit: float
+    unit: str
+    ok: bool | None  # None: not measured in this run (quick mode)
+
+    @property
+    def mark(self) -> str:
+        return {True: "pass", False: "MISS", None: "n/a"}[self.ok]
+
+    def line(self) -> str:
+        shown = "-" if self.figure is None else f"{self.figure:g}"
+        return f"[{self.mark:>4}] {self.what}: {shown} {self.unit} (target {self.limit:g})"
+
+
+def _at_most(what, figure, limit, unit) -> Check:
+    return Check(what, figure, limit, unit, None if figure is None else figure <= limit)
+
+
+def _under(what, figure, limit, unit) -> Check:
+    return Check(what, figure, limit, unit, None if figure is None else figure < limit)
+
+
+def _at_least(what, figure, limit, unit) -> Check:
+    return Check(what, figure, limit, unit, None if figure is None else figure >= limit)
+
+
+def _get(results: dict, *keys):
+    value = results
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def evaluate(results: dict) -> list[Check]:
+    page = results.get("matrix_page", {})
+    checks = [
+        _at_most(
+            f"matrix page {PAGE_SIZE} median server time",
+            _get(page, PAGE_SIZE, "median_ms"),
+            150,
+            "ms",
+        ),
+        _at_most(f"matrix page {PAGE_SIZE} queries", _get(page, PAGE_SIZE, "queries"), 12, ""),
+    ]
+    page_counts = {size: figures.get("queries") for size, figures in page.items()}
+    if page_counts:
+        spread = max(page_counts.values()) - min(page_counts.values())
+        checks.append(
+            _at_most("matrix page: same query count at every size (max - min)", spread, 0, "")
+        )
+    for size, figures in results.get("cell_update", {}).items():
+        checks.append(_at_most(f"cell update {size} queries", figures.get("queries"), 6, ""))
+        checks.append(
+            _at_least(
+                f"cell update {size} throughput / trivial view's", figures.get("ratio"), 0.5, "x"
+            )
+        )
+    exports = results.get("exports", {})
+    checks += [
+        _under("CSV 1000x20 median", _get(exports, "csv", EXPORT_SIZE, "median_ms"), 200, "ms"),
+        _under("XLSX 1000x20 median", _get(exports, "xlsx", EXPORT_SIZE, "median_ms"), 2000, "ms"),
+        _under("PDF 300x12 median", _get(exports, "pdf", PAGE_SIZE, "median_ms"), 1000, "ms"),
+    ]
+    load = results.get("workshop_load")
+    if load and not load.get("skipped"):
+        checks += [
+            _at_most("workshop load errors", load.get("errors"), 0, ""),
+            _at_most("workshop load vote p95", _get(load, "vote", "p95_ms"), 150, "ms"),
+            _at_most(
+                "workshop load votes acknowledged but not stored", load.get("lost_votes"), 0, ""
+            ),
+        ]
+    return checks
+
+
+def as_json(checks: list[Check]) -> list[dict]:
+    return [{**asdict(check), "mark": check.mark} for check in checks]

@@ -1,0 +1,96 @@
+"""The benchmark's bookkeeping: percentiles, targets, the query baseline, the docs table."""
+
+import json
+
+import pytest
+
+from bench import report, targets
+from bench.stats import percentile, ratio, summary
+
+
+def test_it_interpolates_percentiles_between_ranks():
+    values = [float(n) for n in range(1, 101)]
+    assert percentile(values, 50) == pytest.approx(50.5)
+    assert percentile(values, 95) == pytest.approx(95.05)
+    assert percentile([7.0], 99) == 7.0
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_it_counts_throughput_over_the_wall_time_when_given():
+    figures = summary([10.0, 20.0, 30.0, 40.0], elapsed_s=0.2)
+    assert figures["median_ms"] == 25.0
+    assert figures["rps"] == 20.0
+    assert summary([10.0, 10.0])["rps"] == 100.0
+    assert ratio(50.0, 200.0) == 0.25
+    assert ratio(None, 200.0) is None
+
+
+def run_with(page_queries, cell_queries=5, cell_ratio=0.6, page_ms=120.0):
+    return {
+        "matrix_page": {
+            size: {"median_ms": page_ms, "queries": q} for size, q in page_queries.items()
+        },
+        "cell_update": {"20x8": {"queries": cell_queries, "ratio": cell_ratio}},
+        "exports": {
+            "csv": {"1000x20": {"median_ms": 150.0, "queries": 7}},
+            "pdf": {"300x12": {"median_ms": 1200.0, "queries": 7}},
+        },
+        "workshop_load": {"errors": 0, "vote": {"p95_ms": 90.0}, "lost_votes": 0},
+    }
+
+
+def marks(run):
+    return {check.what: check.mark for check in targets.evaluate(run)}
+
+
+def test_it_marks_each_target_pass_miss_or_not_measured():
+    result = marks(run_with({"20x8": 9, "300x12": 9}))
+    assert result["matrix page 300x12 median server time"] == "pass"
+    assert result["matrix page 300x12 queries"] == "pass"
+    assert result["matrix page: same query count at every size (max - min)"] == "pass"
+    assert result["cell update 20x8 queries"] == "pass"
+    assert result["CSV 1000x20 median"] == "pass"
+    assert result["PDF 300x12 median"] == "MISS"
+    assert result["XLSX 1000x20 median"] == "n/a"
+    assert result["workshop load vote p95"] == "pass"
+
+
+def test_it_misses_when_the_page_queries_grow_with_the_matrix():
+    result = marks(run_with({"20x8": 9, "300x12": 10}, cell_queries=7, cell_ratio=0.4))
+    assert result["matrix page: same query count at every size (max - min)"] == "MISS"
+    assert result["cell update 20x8 queries"] == "MISS"
+    assert result["cell update 20x8 throughput / trivial view's"] == "MISS"
+
+
+def test_it_fails_only_on_query_counts_above_the_baseline(tmp_path):
+    baseline = tmp_path / "queries.json"
+    baseline.write_text(json.dumps({"sqlite": {"matrix_page/20x8": 9, "cell_update/20x8": 6}}))
+    run = run_with({"20x8": 10}, cell_queries=5)
+    counts = report.query_counts(run)
+    assert counts["matrix_page/20x8"] == 10
+    assert counts["export/csv/1000x20"] == 7
+    comparison = report.baseline_compare("sqlite", counts, baseline)
+    assert comparison["above"] == {"matrix_page/20x8": {"baseline": 9, "now": 10}}
+    assert comparison["below"] == {"cell_update/20x8": {"baseline": 6, "now": 5}}
+    assert "export/csv/1000x20" in comparison["no_baseline"]
+    assert report.baseline_compare("postgresql", counts, baseline)["above"] == {}
+
+    report.baseline_update("sqlite", counts, baseline)
+    assert report.baseline_compare("sqlite", counts, baseline)["above"] == {}
+
+
+def test_it_rewrites_only_its_own_database_table(tmp_path):
+    doc = tmp_path / "performance.md"
+    doc.write_text(
+        "intro\n<!-- bench:sqlite:start -->\nold\n<!-- bench:sqlite:end -->\n"
+        "<!-- bench:postgresql:start -->\npg\n<!-- bench:postgresql:end -->\nafter\n"
+    )
+    assert report.doc_update("sqlite", "new table", doc)
+    text = doc.read_text()
+    assert "new table" in text
+    assert "old" not in text
+    assert "\npg\n" in text
+    assert text.startswith("intro\n")
+    assert text.endswith("after\n")
+    assert not report.doc_update("mysql", "x", doc)
