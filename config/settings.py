@@ -7,6 +7,7 @@ stops the process with ImproperlyConfigured instead of being silently replaced b
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,9 @@ def database_from_url(url: str) -> dict:
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL;",
             "transaction_mode": "IMMEDIATE",
+            # Writers queue for the lock this long (seconds) instead of failing at once, e.g.
+            # fifty workshop participants voting together (SQLite allows one writer at a time).
+            "timeout": 30,
         }
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no SQLite file.")
@@ -124,10 +128,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "apps.accounts",
     "apps.catalog",
     "apps.matrices",
+    "apps.history",
     "apps.exchange",
+    "apps.sharing",
+    "apps.workshops",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -176,6 +186,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out login is refused before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "matrices:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -199,6 +214,29 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
+
+# Workshops: join attempts allowed per minute from one IP address and from one browser session.
+WORKSHOP_JOINS_PER_MINUTE_PER_IP = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_IP", 30)
+WORKSHOP_JOINS_PER_MINUTE_PER_SESSION = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_SESSION", 10)
+
+# Teams: whether visitors may create their own account (otherwise staff create users), and how
+# long an invite link stays valid (seconds).
+ALLOW_SIGNUP = env_bool("ALLOW_SIGNUP", False)
+INVITE_MAX_AGE = env_int("INVITE_MAX_AGE", 7 * 24 * 60 * 60)
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username from
+# one IP address, that pair is locked out for LOGIN_LOCKOUT_MINUTES. Attempts are kept in the
+# database, so every worker process sees them.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.lockout"
+AXES_VERBOSE = False
+if BEHIND_TLS_PROXY:
+    # The client's address is the proxy's; the first X-Forwarded-For entry is the visitor's.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Security headers. The CSP allows scripts from this origin only (htmx is served by
 # django-htmx from our static files); no inline script, no eval.

@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("apps.matrices.urls")),
     path("", include("apps.exchange.urls")),
+    path("", include("apps.history.urls")),
+    path("", include("apps.workshops.urls")),
     path("roles/", include("apps.catalog.urls")),
     path("accounts/", include("apps.accounts.urls")),
+    path("teams/", include("apps.accounts.team_urls")),
+    path("", include("apps.sharing.urls")),
     path("admin/", admin.site.urls),
 ]
