@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Team
-from apps.catalog.models import Role, RoleKind
+from apps.catalog import services as catalog_services
+from apps.catalog.models import Role
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
 from apps.matrices.services import unique_matrix_slug
 from apps.raci.exchange.document import DEFINITION_FIELDS, MatrixDocument, RoleDoc
@@ -95,18 +96,10 @@ def matrix_import(*, doc: MatrixDocument, team: Team, created_by=None, title: st
 
 
 def _custom_role(doc: RoleDoc, team: Team) -> Role:
-    from django.utils.text import slugify
-
-    base = (slugify(f"{doc.name}-{team.pk}") or "role")[:70]
-    slug, n = base, 2
-    while Role.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return Role.objects.create(
-        slug=slug,
+    return catalog_services.role_create_custom(
+        team=team,
         name=doc.name,
         short_label=(doc.short_label or _label(doc.name))[: NAME_MAX["label"]],
-        kind=RoleKind.CUSTOM,
-        team=team,
         summary=doc.summary[:200],
         **{name: getattr(doc, name) for name in DEFINITION_FIELDS},
     )

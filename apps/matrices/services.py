@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from apps.accounts.models import Team
+from apps.catalog import services as catalog_services
 from apps.catalog.models import Role, RoleKind
 from apps.history import records
 from apps.history.models import Action
@@ -572,18 +573,12 @@ def role_create_custom(
         Role.objects.catalog().filter(name__iexact=name).exists()
     ):
         raise EditError(f'A role called "{name}" exists already; add it from the list.')
-    base = slugify(f"{name}-{matrix.team_id}")[:70] or "role"
-    slug, n = base, 2
-    while Role.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    role = Role.objects.create(
-        slug=slug,
+    role = catalog_services.role_create_custom(
+        team=matrix.team,
         name=name,
         short_label=short_label,
         summary=description,
         focus=description,
-        kind=RoleKind.CUSTOM,
-        team=matrix.team,
     )
     column_add(matrix=matrix, role=role, by=by)
     return role
