@@ -264,8 +264,11 @@ def test_move_down_swaps_two_activities_and_keeps_focus(login, server):
 
     row = page.locator(f"#{first}")
     move_down = row.get_by_role("button", name=re.compile(r"^Move down"))
-    if not move_down.count():  # it is in the row's options menu
+    if not move_down.count():  # it is in the row's options menu, loaded when it opens
         row.locator("details > summary").first.click()
+        expect(move_down).to_be_visible()
+        # htmx wires the loaded form up when it settles; before that Enter posts it natively.
+        page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
     move_down.press("Enter")
     expect(rows(page).nth(0)).to_have_attribute("id", second)
     expect(rows(page).nth(1)).to_have_attribute("id", first)
