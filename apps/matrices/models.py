@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -5,6 +7,9 @@ from django.urls import reverse
 
 from apps.raci.schemes import ALL_CODES, DEFAULT_SCHEME, get_scheme, scheme_choices
 
+
+def new_structure_version() -> int:
+    return secrets.randbits(62)
 
 class MatrixQuerySet(models.QuerySet):
     def templates(self):
@@ -51,9 +56,11 @@ class Matrix(models.Model):
     roles = models.ManyToManyField("catalog.Role", through="MatrixRole", related_name="matrices")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Goes up with every change to the columns, phases or activities (or a column's role):
-    # the key under which each process caches them (selectors.matrix_structure).
-    structure_version = models.PositiveIntegerField(default=0, editable=False)
+    # A new random value with every change to the columns, phases or activities (or a
+    # column's role): the key under which each process caches them (selectors.matrix_structure).
+    # Random rather than counted, so that no value comes back: not after a rolled-back change,
+    # not when a fixture or a restored backup brings an old row back.
+    structure_version = models.BigIntegerField(default=new_structure_version, editable=False)
 
     objects = MatrixManager()
 

@@ -4,7 +4,6 @@ import sys
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.text import slugify
 
 from apps.accounts.models import Team
@@ -14,7 +13,7 @@ from apps.history import records
 from apps.history.models import Action
 from apps.raci.schemes import get_scheme
 
-from .models import Activity, Matrix, MatrixRole, Phase, Responsibility
+from .models import Activity, Matrix, MatrixRole, Phase, Responsibility, new_structure_version
 
 SLUG_MAX_LENGTH = Matrix._meta.get_field("slug").max_length
 
@@ -92,8 +91,8 @@ def matrix_copy_contents(*, source: Matrix, target: Matrix) -> None:
 
 def structure_changed(matrix: Matrix) -> None:
     """Columns, phases or activities changed: raise the version that keys their caches."""
-    Matrix.objects.filter(pk=matrix.pk).update(structure_version=F("structure_version") + 1)
-    matrix.structure_version += 1
+    matrix.structure_version = new_structure_version()
+    Matrix.objects.filter(pk=matrix.pk).update(structure_version=matrix.structure_version)
 
 
 class EditError(ValueError):
