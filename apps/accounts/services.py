@@ -62,6 +62,8 @@ def member_add(*, team: Team, user: AbstractBaseUser, access: str) -> Membership
 
 @transaction.atomic
 def member_change_access(*, membership: Membership, access: str) -> Membership:
+    if access != AccessLevel.OWNER and membership.team.personal_for_id == membership.user_id:
+        raise TeamError("A personal team always keeps its owner.")
     if access != membership.access and membership.access == AccessLevel.OWNER:
         _refuse_last_owner(membership, f"{membership.user.get_username()} stays owner")
     membership.access = access

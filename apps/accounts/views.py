@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import services
 from .access import team_for_user
@@ -36,7 +37,16 @@ def _team_list(request: HttpRequest, form: TeamForm, status: int = 200) -> HttpR
             member_count=Count("team__memberships", distinct=True),
             matrix_count=Count("team__matrices", distinct=True),
         )
-        .order_by("-team__personal_for", "team__name", "team__pk")
+        # The user's own personal team first (a plain descending sort on personal_for would
+        # put the NULLs first on PostgreSQL and last on SQLite).
+        .annotate(
+            own=Case(
+                When(team__personal_for=request.user, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("own", "team__name", "team__pk")
     )
     return render(
         request,
@@ -126,6 +136,18 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("teams:detail", team.pk)
 
 
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect; for the htmx buttons that ask for confirmation first, a full page load."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _refused(request: HttpRequest, team: Team, error: services.TeamError) -> HttpResponse:
+    messages.error(request, str(error))
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("teams:detail", args=[team.pk]))
+    return _team_page(request, team, status=400)
+
+
 def _membership(team: Team, member_pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user", "team"), team=team, pk=member_pk
@@ -161,13 +183,12 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     try:
         services.member_remove(membership=membership)
     except services.TeamError as error:
-        messages.error(request, str(error))
-        return _team_page(request, team, status=400)
+        return _refused(request, team, error)
     if membership.user_id == request.user.pk:
         messages.success(request, f"You left {team.name}.")
-        return redirect("teams:list")
+        return _go(request, reverse("teams:list"))
     messages.success(request, f"{membership.user.get_username()} was removed from {team.name}.")
-    return redirect("teams:detail", team.pk)
+    return _go(request, reverse("teams:detail", args=[team.pk]))
 
 
 @require_POST
@@ -178,10 +199,9 @@ def team_leave(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.member_remove(membership=membership)
     except services.TeamError as error:
-        messages.error(request, str(error))
-        return _team_page(request, team, status=400)
+        return _refused(request, team, error)
     messages.success(request, f"You left {team.name}.")
-    return redirect("teams:list")
+    return _go(request, reverse("teams:list"))
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.exchange.selectors import matrix_document
 from apps.matrices.access import matrix_for_user
@@ -139,7 +140,9 @@ def snapshot_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(Snapshot, matrix=matrix, pk=pk)
     snapshot.delete()
     messages.success(request, f"Snapshot “{snapshot.name}” deleted.")
-    return redirect("history:snapshots", matrix.slug)
+    target = reverse("history:snapshots", args=[matrix.slug])
+    # The button asks for confirmation through htmx (hx-confirm); the page then reloads.
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
 
 
 def _state(matrix, snapshots: dict, pk):

@@ -82,6 +82,9 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
             "guide_rows": guide_rows(grid.roles),
             "token": token,
             "formats": FORMATS.values(),
+            # For the shared grid: role headers point at the guide on this page, not at
+            # the role guide, which needs an account.
+            "shared": True,
         },
     )
     # The token is in the URL: keep it out of other sites' logs and out of search engines.

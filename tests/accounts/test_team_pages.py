@@ -311,6 +311,36 @@ def test_a_member_leaves_a_team(client, shared_team):
     assert client.get(reverse("teams:detail", args=[shared_team.pk])).status_code == 404
 
 
+def test_leaving_and_removing_ask_for_confirmation_then_reload_the_page(client, shared_team):
+    as_user(client, "alice")
+    vi = member(shared_team, "vi")
+    page = client.get(reverse("teams:detail", args=[shared_team.pk])).text
+    assert 'hx-confirm="Remove vi from Product?"' in page
+    response = client.post(
+        reverse("teams:member_remove", args=[shared_team.pk, vi.pk]),
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Redirect"] == reverse("teams:detail", args=[shared_team.pk])
+    assert not Membership.objects.filter(pk=vi.pk).exists()
+    # A refusal comes back as a message on the reloaded page, not as an unseen 400.
+    alice = member(shared_team, "alice")
+    response = client.post(
+        reverse("teams:member_remove", args=[shared_team.pk, alice.pk]),
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Redirect"] == reverse("teams:detail", args=[shared_team.pk])
+    page = client.get(reverse("teams:detail", args=[shared_team.pk])).text
+    assert "a team needs at least one owner" in page
+    as_user(client, "ed")
+    page = client.get(reverse("teams:detail", args=[shared_team.pk])).text
+    assert 'hx-confirm="Leave Product? You will need an owner to add you again."' in page
+    response = client.post(
+        reverse("teams:leave", args=[shared_team.pk]), headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"] == reverse("teams:list")
+    assert not Membership.objects.filter(team=shared_team, user__username="ed").exists()
+
+
 def test_the_last_owner_cannot_leave(client_in, shared_team):
     response = client_in.post(reverse("teams:leave", args=[shared_team.pk]))
     assert response.status_code == 400
@@ -322,6 +352,27 @@ def test_nobody_leaves_their_personal_team(client_in, user):
     response = client_in.post(reverse("teams:leave", args=[user.personal_team.pk]))
     assert response.status_code == 400
     assert "A personal team always keeps its owner" in response.text
+
+
+def test_a_personal_team_keeps_its_owner_even_with_a_second_owner(client, user):
+    """Another owner of alice's personal team can neither demote nor remove her."""
+    personal = user.personal_team
+    bob = make_user("bob")
+    add_member(personal, bob, AccessLevel.OWNER)
+    alice = member(personal, "alice")
+    client.force_login(bob)
+    page = client.get(reverse("teams:detail", args=[personal.pk])).text
+    assert reverse("teams:member_access", args=[personal.pk, alice.pk]) not in page
+    assert reverse("teams:member_remove", args=[personal.pk, alice.pk]) not in page
+    for access in ("editor", "viewer"):
+        response = client.post(
+            reverse("teams:member_access", args=[personal.pk, alice.pk]), {"access": access}
+        )
+        assert response.status_code == 400
+        assert "A personal team always keeps its owner" in response.text
+    response = client.post(reverse("teams:member_remove", args=[personal.pk, alice.pk]))
+    assert response.status_code == 400
+    assert member(personal, "alice").access == AccessLevel.OWNER
 
 
 def test_leaving_a_team_takes_its_matrices_out_of_reach(client, shared_team):

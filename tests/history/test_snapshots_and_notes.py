@@ -132,6 +132,23 @@ def test_a_viewer_sees_snapshots_but_may_not_take_or_delete_them(client, team, m
     assert Snapshot.objects.count() == 1
 
 
+def test_an_editor_deletes_a_snapshot_after_confirming(client_in, matrix):
+    snap(client_in, matrix, "Old")
+    snap(client_in, matrix, "Kept")
+    old, kept = Snapshot.objects.get(name="Old"), Snapshot.objects.get(name="Kept")
+    page = client_in.get(url(matrix, "history:snapshots")).text
+    assert 'hx-confirm="Delete the snapshot “Old”? This cannot be undone."' in page
+    # Through htmx (after the confirmation) the page is reloaded; without it, redirected.
+    response = client_in.post(
+        url(matrix, "history:snapshot_delete", old.pk), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == url(matrix, "history:snapshots")
+    response = client_in.post(url(matrix, "history:snapshot_delete", kept.pk))
+    assert response.status_code == 302 and response.url == url(matrix, "history:snapshots")
+    assert not Snapshot.objects.exists()
+
+
 @pytest.mark.parametrize("size", [5, 60])
 def test_the_compare_page_costs_the_same_queries_whatever_the_size(
     client_in, team, size, django_assert_num_queries

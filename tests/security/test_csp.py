@@ -10,6 +10,9 @@ from django.urls import reverse
 
 from apps.accounts.models import AccessLevel
 from apps.accounts.services import invite_create
+from apps.history.services import snapshot_create
+from apps.matrices.models import Responsibility
+from apps.matrices.services import responsibility_annotate
 from apps.sharing.services import share_link_create
 from tests.conftest import add_member, make_matrix, make_user
 
@@ -86,6 +89,11 @@ def test_every_kind_of_page_is_csp_clean(client, user, team):
     matrix = make_matrix(team=team)
     link = share_link_create(matrix=matrix, by=user)
     invite = invite_create(team=team, access=AccessLevel.VIEWER, created_by=user)
+    snapshot = snapshot_create(matrix=matrix, name="Before", by=user)
+    cell = Responsibility.objects.filter(activity__matrix=matrix).select_related("role").first()
+    responsibility_annotate(
+        matrix=matrix, activity=cell.activity, role=cell.role, note="A note", by=user
+    )
     visitor = Client()
     assert_csp_clean(visitor.get(reverse("login")))
     assert_csp_clean(visitor.get(link.get_absolute_url()))
@@ -100,12 +108,16 @@ def test_every_kind_of_page_is_csp_clean(client, user, team):
         reverse("catalog:team_roles", args=[team.pk]),
         reverse("exchange:import"),
         reverse("sharing:panel", args=[matrix.slug]),
+        reverse("history:list", args=[matrix.slug]),
+        reverse("history:snapshots", args=[matrix.slug]),
+        reverse("history:compare", args=[matrix.slug]) + f"?old={snapshot.pk}&all=1",
     ):
         assert_csp_clean(client.get(url))
     viewer = make_user()
     add_member(team, viewer, AccessLevel.VIEWER)
     client.force_login(viewer)
     assert_csp_clean(client.get(matrix.get_absolute_url()))
+    assert_csp_clean(client.get(reverse("history:list", args=[matrix.slug])))
 
 
 def test_the_checker_catches_what_it_should():

@@ -77,7 +77,7 @@ def test_the_editors_partials_escape_names(client, user, hostile):
     for raw in RAW:
         assert raw not in menu
     assert "&lt;img src=x onerror=alert(1)&gt;" in menu
-    role = hostile.roles.first()
+    role = hostile.roles.get(name=f"Role {SCRIPT}")
     cell = client.post(
         reverse("matrices:assign", args=[hostile.slug]),
         {"activity": activity.pk, "role": role.pk, "code": "R"},
@@ -115,6 +115,29 @@ def test_team_pages_escape_names(client, user, hostile):
         text = client.get(url).text
         for raw in RAW:
             assert raw not in text, url
+
+
+def test_history_snapshot_and_compare_pages_escape_names(client, user, hostile):
+    from apps.history.services import snapshot_create
+    from apps.matrices.services import responsibility_annotate, responsibility_assign
+
+    activity = hostile.activities.get(position=0)
+    role = hostile.roles.get(name=f"Role {SCRIPT}")
+    old = snapshot_create(matrix=hostile, name=f"Snap {SCRIPT}", by=user)
+    responsibility_annotate(matrix=hostile, activity=activity, role=role, note=IMG, by=user)
+    responsibility_assign(
+        matrix=hostile, activity=activity, role=hostile.roles.get(name=f"Role {IMG}"), code="C"
+    )
+    client.force_login(user)
+    for url in (
+        reverse("history:list", args=[hostile.slug]),
+        reverse("history:snapshots", args=[hostile.slug]),
+        reverse("history:compare", args=[hostile.slug]) + f"?old={old.pk}&all=1",
+    ):
+        text = client.get(url).text
+        for raw in RAW:
+            assert raw not in text, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, url
 
 
 def export(client, matrix, fmt) -> bytes:
