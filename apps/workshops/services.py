@@ -162,36 +162,51 @@ def matrix_codes(matrix: Matrix, activity_ids: list[int]):
     ).values_list("activity_id", "role_id", "code")
 
 
-def join_attempt_count(*, keys: Iterable[str]) -> dict[str, int]:
-    """Count one join attempt for each key (an IP address, a session) in this minute.
+def _minute() -> int:
+    return int(timezone.now().timestamp() // 60)
+
+
+def _attempt_count(key: str, minute: int) -> int:
+    """Add one to ``key``'s count for ``minute``; return the new count.
 
     Kept in the database, not in a per-process cache, so that several server processes share
-    the counts with no extra service. Returns the counts including this attempt.
+    the counts with no extra service.
     """
-    minute = int(timezone.now().timestamp() // 60)
-    counts = {}
-    for key in keys:
-        with transaction.atomic():
-            updated = JoinAttempt.objects.filter(key=key, minute=minute).update(
-                count=F("count") + 1
-            )
-            if not updated:
-                try:
-                    with transaction.atomic():
-                        JoinAttempt.objects.create(key=key, minute=minute, count=1)
-                except IntegrityError:
-                    JoinAttempt.objects.filter(key=key, minute=minute).update(count=F("count") + 1)
-        counts[key] = JoinAttempt.objects.get(key=key, minute=minute).count
-    JoinAttempt.objects.filter(minute__lt=minute - 1).delete()
-    return counts
+    with transaction.atomic():
+        updated = JoinAttempt.objects.filter(key=key, minute=minute).update(count=F("count") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    JoinAttempt.objects.create(key=key, minute=minute, count=1)
+            except IntegrityError:  # another request created it a moment ago
+                JoinAttempt.objects.filter(key=key, minute=minute).update(count=F("count") + 1)
+        return JoinAttempt.objects.get(key=key, minute=minute).count
 
 
 def join_attempt_check(*, ip: str, session_key: str) -> None:
-    """Count a join attempt; raise RateLimited when this client made too many this minute."""
-    limits = {
-        f"ip:{ip}": settings.WORKSHOP_JOINS_PER_MINUTE_PER_IP,
-        f"session:{session_key}": settings.WORKSHOP_JOINS_PER_MINUTE_PER_SESSION,
-    }
-    counts = join_attempt_count(keys=limits)
-    if any(counts[key] > limit for key, limit in limits.items()):
+    """Count a join attempt of this browser session; raise RateLimited when the session made
+    too many this minute, or when its address made too many *failed* ones.
+
+    Only failures count against an address: a whole room may reach the server through one
+    address (a company's NAT, a proxy), and fifty people joining at once must not lock each
+    other out, while someone guessing codes fails nearly every time.
+    """
+    minute = _minute()
+    JoinAttempt.objects.filter(minute__lt=minute - 1).delete()
+    failures = (
+        JoinAttempt.objects.filter(key=f"failed-ip:{ip}", minute=minute)
+        .values_list("count", flat=True)
+        .first()
+        or 0
+    )
+    session = _attempt_count(f"session:{session_key}", minute)
+    if (
+        failures >= settings.WORKSHOP_JOINS_PER_MINUTE_PER_IP
+        or session > settings.WORKSHOP_JOINS_PER_MINUTE_PER_SESSION
+    ):
         raise RateLimited("Too many attempts to join from here; wait a minute and try again.")
+
+
+def join_attempt_failed(*, ip: str) -> None:
+    """Count a failed join attempt (wrong code, closed workshop, refused name) of ``ip``."""
+    _attempt_count(f"failed-ip:{ip}", _minute())

@@ -21,10 +21,21 @@
     line.dataset.fromPoll = fromPoll ? "1" : "";
   }
 
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    if (!isPoll(event.detail.elt)) return;
+  function menuOpen() {
     var board = document.getElementById("board");
-    if (board && board.querySelector("details[open]")) event.preventDefault();
+    return Boolean(board && board.querySelector("details[open]"));
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isPoll(event.detail.elt) && menuOpen()) event.preventDefault();
+  });
+
+  // A poll already on its way when the menu opened: drop its answer; the next poll, still
+  // asking with the old version, brings the change once the menu is closed.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (isPoll(event.detail.requestConfig && event.detail.requestConfig.elt) && menuOpen()) {
+      event.detail.shouldSwap = false;
+    }
   });
 
   document.addEventListener("htmx:responseError", function (event) {

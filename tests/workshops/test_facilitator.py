@@ -141,7 +141,10 @@ def test_the_board_shows_the_distribution_agreement_conflicts_and_confusion(clie
     assert "Product Manager ↔ Project Manager" in page
     assert "2 activities" in page
     assert "Product Manager (2), Project Manager (1)" in page  # the rule conflict
-    assert "A2" in page and "\N{EN DASH}1" in page  # the Product Manager cell's distribution
+    # The Product Manager cell's distribution, as read out and as drawn (a chip, then a count).
+    assert f"Product Manager on {activities[0].name}: mostly A, A 2, none 1" in page
+    assert '<span class="letter ws-dist-code letter-A">A</span>2</span>' in page
+    assert '<span class="letter ws-dist-code letter-none">\N{EN DASH}</span>1</span>' in page
     assert "67%" in page  # that cell's agreement
     assert "heat-3" in page
 
@@ -332,3 +335,39 @@ def test_the_matrix_page_offers_editors_to_start_a_workshop(client_in, matrix, t
     assert f"/m/{matrix.slug}/workshops/" in client_in.get(f"/m/{matrix.slug}/").content.decode()
     viewer = member_client(team, AccessLevel.VIEWER)
     assert "Start a workshop" not in viewer.get(f"/m/{matrix.slug}/").content.decode()
+
+
+@pytest.mark.parametrize("size", [(2, 2, 1, 1), (10, 7, 6, 4)])
+def test_the_start_page_board_redraw_and_exports_take_constant_queries(
+    client_in, team, user, django_assert_num_queries, size
+):
+    activities, roles, people, earlier = size
+    matrix = make_matrix(team=team, activities=activities, roles=roles)
+    for _ in range(earlier):
+        services.workshop_start(matrix=matrix, activities=matrix.activities.all(), by=user)
+    workshop = Workshop.objects.filter(matrix=matrix).first()
+    _crowd(workshop, matrix, people)
+    # Session, user, matrix (with its team), activities, workshops with their people.
+    with django_assert_num_queries(5):
+        assert client_in.get(f"/m/{matrix.slug}/workshops/").status_code == 200
+    url = workshop.get_absolute_url()
+    # The redraw the board polls for when something changed: as the page, in 10 queries.
+    with django_assert_num_queries(10):
+        response = client_in.get(f"{url}live/?version=0", HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+    # The board's reads, then the votes once more, in the participants' order.
+    with django_assert_num_queries(11):
+        assert client_in.get(f"{url}export.csv").status_code == 200
+    with django_assert_num_queries(11):
+        assert client_in.get(f"{url}export.json?anonymous=on").status_code == 200
+
+
+def test_the_board_warns_when_phones_cannot_reach_its_address(client_in, workshop, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "192.168.1.20", "raci.lan"]
+    url = workshop.get_absolute_url()
+    for host in ["127.0.0.1:8000", "localhost", "[::1]:8000"]:
+        assert "Phones cannot reach" in client_in.get(url, HTTP_HOST=host).content.decode()
+    for host in ["192.168.1.20:8000", "raci.lan"]:
+        page = client_in.get(url, HTTP_HOST=host).content.decode()
+        assert "Phones cannot reach" not in page
+        assert f"http://{host}/w/{workshop.code}/" in page

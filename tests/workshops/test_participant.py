@@ -75,12 +75,36 @@ def test_join_attempts_are_rate_limited_per_session(db, workshop, settings):
     assert workshop.participants.count() == 0
 
 
-def test_join_attempts_are_rate_limited_per_ip_address_across_sessions(db, workshop, settings):
+def test_failed_join_attempts_are_rate_limited_per_ip_address_across_sessions(
+    db, workshop, settings
+):
     settings.WORKSHOP_JOINS_PER_MINUTE_PER_IP = 2
-    statuses = [Client().post("/w/", {"code": workshop.code}).status_code for _ in range(3)]
-    assert statuses == [302, 302, 429]
+    statuses = [Client().post("/w/", {"code": "AAAAAA"}).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]
+    # Typing a guess into the address bar counts too.
+    guessed = Client().get("/w/AAAAAC/")
+    assert guessed.status_code == 429
+    assert "Too many attempts to join from here" in guessed.content.decode()
     other_ip = Client(REMOTE_ADDR="10.0.0.9").post("/w/", {"code": workshop.code})
     assert other_ip.status_code == 302
+
+
+def test_a_whole_room_behind_one_address_can_join_at_once(db, workshop, settings):
+    """A company NAT or proxy puts fifty phones behind one address: successes do not count."""
+    settings.WORKSHOP_JOINS_PER_MINUTE_PER_IP = 2
+    for i in range(12):
+        client = Client()
+        assert client.post("/w/", {"code": workshop.code}).status_code == 302
+        assert client.post(f"/w/{workshop.code}/", {"name": f"Person {i}"}).status_code == 302
+    assert workshop.participants.count() == 12
+
+
+def test_a_wrong_code_in_the_address_counts_as_a_failed_attempt(db, workshop, settings):
+    settings.WORKSHOP_JOINS_PER_MINUTE_PER_IP = 1
+    assert Client().get("/w/AAAAAA/").status_code == 404
+    assert Client().post("/w/", {"code": workshop.code}).status_code == 429
+    # Opening a live workshop's page is no attempt at all.
+    assert Client().get(f"/w/{workshop.code}/").status_code == 200
 
 
 def test_a_reload_or_rejoin_keeps_the_participant_and_their_votes(db, workshop, matrix):

@@ -1,5 +1,6 @@
 """The facilitator's side: start a workshop, watch the board, settle, export."""
 
+import ipaddress
 from functools import lru_cache
 
 import segno
@@ -75,8 +76,20 @@ def _board_context(request: HttpRequest, workshop: Workshop) -> dict:
             1
         ],
         "qr": mark_safe(qr_svg(join_url)),  # noqa: S308 - segno's own markup
-        "local_only": request.get_host().split(":")[0] in {"127.0.0.1", "localhost", "[::1]"},
+        "local_only": _is_loopback(request.get_host()),
     }
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether phones in the room cannot reach this address (the computer's own loopback)."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @require_GET

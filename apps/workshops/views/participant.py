@@ -31,6 +31,10 @@ def _check_rate(request) -> None:
     services.join_attempt_check(ip=client_ip(request), session_key=request.session.session_key)
 
 
+def _failed(request) -> None:
+    services.join_attempt_failed(ip=client_ip(request))
+
+
 @require_http_methods(["GET", "POST"])
 def join_start(request: HttpRequest) -> HttpResponse:
     """Type the code read out in the room."""
@@ -47,6 +51,7 @@ def join_start(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "code", f"No open workshop has the code {code}; check it with the facilitator."
             )
+        _failed(request)
         return _join_page(request, {"code_form": form}, status=400)
     return _join_page(request, {"code_form": form})
 
@@ -61,6 +66,12 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         return _join_page(request, {"removed": participant.workshop}, status=403)
     workshop = Workshop.objects.live().select_related("matrix").filter(code=code).first()
     if workshop is None:
+        # Typing a code into the address bar is guessing too: limited like the code form.
+        try:
+            _check_rate(request)
+        except services.RateLimited as error:
+            return _join_page(request, {"code_form": CodeForm(), "error": str(error)}, status=429)
+        _failed(request)
         context = {"code_form": CodeForm(initial={"code": code}), "error": _gone(code)}
         return _join_page(request, context, status=404)
     form = NameForm(request.POST if request.method == "POST" else None)
@@ -71,12 +82,14 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         except services.RateLimited as error:
             return _join_page(request, {**context, "error": str(error)}, status=429)
         if not form.is_valid():
+            _failed(request)
             return _join_page(request, context, status=400)
         try:
             participant = services.participant_join(
                 workshop=workshop, name=form.cleaned_data["name"]
             )
         except services.WorkshopError as error:
+            _failed(request)
             form.add_error("name", str(error))
             return _join_page(request, context, status=400)
         remember_participant(request, participant)
@@ -150,7 +163,7 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def ballot_live(request: HttpRequest, code: str) -> HttpResponse:
-    """Polled every two seconds: 204 while nothing a participant sees has changed."""
+    """Polled every 1.5 seconds: 204 while nothing a participant sees has changed."""
     participant = participant_for_session(request, code)
     if participant is None or participant.removed_at is not None:
         return HttpResponseClientRefresh()
