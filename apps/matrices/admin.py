@@ -1,31 +1,40 @@
 from django.contrib import admin
 
 from .models import Activity, Matrix, MatrixRole, Phase, Responsibility
-from .services import structure_changed
+from .services import DETAIL_FIELDS, OPTION_FIELDS, matrix_update
+
+# The admin shows a matrix's columns, phases, activities and letters but does not change them:
+# the editor does, through the services that check the rules and record every change in the
+# matrix's history (apps/history). Changes to the title, description and rule options made
+# here go through the same service, so they are recorded too; the scheme is changed in the
+# editor, which converts the letters.
 
 
-class MatrixRoleInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MatrixRoleInline(ReadOnlyInline):
     model = MatrixRole
-    extra = 0
-    autocomplete_fields = ["role"]
+    fields = ["role", "position"]
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(ReadOnlyInline):
     model = Phase
-    extra = 0
+    fields = ["name", "position"]
 
 
-class ActivityInline(admin.TabularInline):
+class ActivityInline(ReadOnlyInline):
     model = Activity
-    extra = 0
     fields = ["name", "phase", "position", "description"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # Offer only this matrix's phases, and fetch them once rather than per row.
-        phases = Phase.objects.filter(matrix=obj) if obj else Phase.objects.none()
-        formset.form.base_fields["phase"].queryset = phases
-        return formset
 
 
 @admin.register(Matrix)
@@ -39,10 +48,22 @@ class MatrixAdmin(admin.ModelAdmin):
     autocomplete_fields = ["team"]
     inlines = [MatrixRoleInline, PhaseInline, ActivityInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change:
-            structure_changed(form.instance)  # the inlines may have changed the structure
+    def get_readonly_fields(self, request, obj=None):
+        return ["scheme"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        recorded = {}
+        for group in (DETAIL_FIELDS, OPTION_FIELDS):
+            edited = {name: form.cleaned_data[name] for name in group if name in form.changed_data}
+            if edited:
+                recorded[group] = edited
+                for name in edited:  # saved, and recorded, by matrix_update below
+                    setattr(obj, name, form.initial[name])
+        super().save_model(request, obj, form, change)
+        for edited in recorded.values():
+            matrix_update(matrix=obj, by=request.user, **edited)
 
 
 @admin.register(Responsibility)
@@ -53,6 +74,16 @@ class ResponsibilityAdmin(admin.ModelAdmin):
     list_select_related = ["activity__matrix", "role"]
     raw_id_fields = ["activity"]
     autocomplete_fields = ["role"]
+
+    # Letters are set in the editor, which checks them against the scheme and records them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description="Matrix", ordering="activity__matrix__title")
     def matrix_title(self, obj):

@@ -584,6 +584,7 @@ def role_create_custom(
 
 
 DETAIL_FIELDS = ("title", "description")
+OPTION_FIELDS = ("accountable_does_work", "overload_percent")
 
 
 @transaction.atomic

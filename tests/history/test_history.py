@@ -323,3 +323,13 @@ def test_a_cell_change_costs_no_extra_query_for_the_history(
     # session, user, matrix; grid: columns, phases, activities, cells; upsert; history
     with django_assert_num_queries(9):
         assign(client_in, matrix, activity, role, C)
+
+
+def test_undo_from_the_matrix_page_returns_to_the_matrix_page(client_in, matrix):
+    activity, role = first(matrix)
+    assign(client_in, matrix, activity, role, "C")
+    page = client_in.get(matrix.get_absolute_url()).text
+    assert '<input type="hidden" name="next" value="' + matrix.get_absolute_url() in page
+    response = client_in.post(url(matrix, "history:undo_last"), {"next": matrix.get_absolute_url()})
+    assert response.status_code == 302
+    assert response["Location"] == matrix.get_absolute_url()

@@ -105,6 +105,8 @@ def test_the_shared_page_shows_the_grid_roles_and_exports_to_a_visitor(client, m
     # The role guide of the matrix's own roles.
     for role in matrix.roles.all():
         assert f'id="guide-{role.slug}"' in text
+        # The grid's role heads lead there, not to the site's role guide behind the login.
+        assert f'class="role-head" href="#guide-{role.slug}"' in text
     for fmt in ("xlsx", "pdf", "csv", "md", "json"):
         assert reverse("sharing:export", args=[link.token, fmt]) in text
     assert response["Referrer-Policy"] == "no-referrer"
