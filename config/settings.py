@@ -215,7 +215,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
 
-# Workshops: join attempts allowed per minute from one IP address and from one browser session.
+# Workshops: failed join attempts allowed per minute from one IP address (a room behind one
+# address must be able to join), and join attempts per minute from one browser session.
 WORKSHOP_JOINS_PER_MINUTE_PER_IP = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_IP", 30)
 WORKSHOP_JOINS_PER_MINUTE_PER_SESSION = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_SESSION", 10)
 
