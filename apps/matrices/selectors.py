@@ -81,20 +81,23 @@ class Band:
 
 @dataclass(slots=True)
 class Grid:
+    """The grid of a matrix with its rule findings and column counts.
+
+    Built for a cell change (``cell_change_grid``), it has no bands: only the changed row, its
+    column, every column's counts and all findings, what the cell update's response shows.
+    """
+
     matrix: Matrix
     scheme: Scheme
     roles: list[Role]
     bands: list[Band]
     columns: list[Column]
     findings: list[rules.Finding]
+    activity_count: int
 
     @property
     def rows(self) -> list[Row]:
         return [row for band in self.bands for row in band.rows]
-
-    @property
-    def activity_count(self) -> int:
-        return sum(len(band.rows) for band in self.bands)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -150,11 +153,36 @@ class GridData:
 
 @dataclass(frozen=True, slots=True)
 class Structure:
-    """A matrix's columns, phases and activities: what changes seldom, unlike its cells."""
+    """A matrix's columns, phases and activities: what changes seldom, unlike its cells.
+
+    ``rows`` are the activities in the grid's order (by phase, then position); the subjects are
+    what the rule engine takes, made once per structure rather than once per request.
+    """
 
     roles: tuple[Role, ...]
     phases: tuple[Phase, ...]
     activities: tuple[Activity, ...]
+    rows: tuple[Activity, ...]
+    activity_by_pk: dict[int, Activity]
+    role_by_pk: dict[int, Role]
+    row_subjects: tuple[rules.Subject, ...]
+    role_subjects: tuple[rules.Subject, ...]
+
+    @classmethod
+    def of(cls, roles, phases, activities) -> "Structure":
+        band = {phase.pk: index for index, phase in enumerate(phases)}
+        # sorted() is stable: within a phase, activities keep their (position, pk) order.
+        rows = tuple(sorted(activities, key=lambda activity: band[activity.phase_id]))
+        return cls(
+            roles=tuple(roles),
+            phases=tuple(phases),
+            activities=tuple(activities),
+            rows=rows,
+            activity_by_pk={activity.pk: activity for activity in activities},
+            role_by_pk={role.pk: role for role in roles},
+            row_subjects=tuple(rules.Subject(a.pk, a.name) for a in rows),
+            role_subjects=tuple(rules.Subject(r.pk, r.name) for r in roles),
+        )
 
 
 STRUCTURE_CACHE_SIZE = 64
@@ -176,10 +204,10 @@ def matrix_structure(matrix: Matrix) -> Structure:
     if structure is not None:
         _structures.move_to_end(key)
         return structure
-    structure = Structure(
-        roles=tuple(matrix_roles(matrix)),
-        phases=tuple(Phase.objects.filter(matrix=matrix)),
-        activities=tuple(Activity.objects.filter(matrix=matrix).order_by("position", "pk")),
+    structure = Structure.of(
+        roles=matrix_roles(matrix),
+        phases=list(Phase.objects.filter(matrix=matrix)),
+        activities=list(Activity.objects.filter(matrix=matrix).order_by("position", "pk")),
     )
     _structures[key] = structure
     while len(_structures) > STRUCTURE_CACHE_SIZE:
@@ -215,14 +243,15 @@ def matrix_grid(matrix: Matrix, data: GridData | None = None) -> Grid:
     """The grid of a matrix with the rule findings; no queries beyond ``grid_data``."""
     data = data or grid_data(matrix)
     scheme = matrix.scheme_definition
+    letters = {letter.code: letter for letter in scheme.letters}
     roles, codes, notes = data.roles, data.codes, data.notes
+    role_pks = [role.pk for role in roles]
     bands = {phase.pk: Band(phase) for phase in data.phases}
     for activity in data.activities:
-        cells = []
-        for role in roles:
-            code = codes.get((activity.pk, role.pk))
-            letter = scheme.letter(code) if code and scheme.has(code) else None
-            note = notes.get((activity.pk, role.pk), "") if letter else ""
+        activity_pk, cells = activity.pk, []
+        for role, role_pk in zip(roles, role_pks, strict=True):
+            letter = letters.get(codes.get((activity_pk, role_pk)))
+            note = notes.get((activity_pk, role_pk), "") if letter else ""
             cells.append(Cell(activity, role, letter, note))
         bands[activity.phase_id].rows.append(Row(activity, cells))
     ordered = [row for band in bands.values() for row in band.rows]
@@ -256,7 +285,92 @@ def matrix_grid(matrix: Matrix, data: GridData | None = None) -> Grid:
         bands=list(bands.values()),
         columns=columns,
         findings=findings,
+        activity_count=len(ordered),
     )
+
+
+# -- One cell changed ---------------------------------------------------------------------------
+#
+# A cell update answers with the cell, its row's status, its column's summary, the findings
+# (of every row and every role) and the changed role's workload. It reads the letters of the
+# whole matrix (one query; the findings of the other rows are stored nowhere), but it builds no
+# grid: the columns' counts come from the letters, and the rule engine checks only the changed
+# row and the rows whose letters have findings. An activity's own findings depend only on the
+# letters it holds (the roles' names only go into the messages), so each set of letters is
+# checked once per process.
+
+
+def cell_change_grid(matrix: Matrix, data: GridData, activity: Activity, role: Role):
+    """The grid as a cell update shows it, from ``data`` (with the change applied) and no
+    query: the changed row, its column, every column's counts and all findings, the same as
+    ``matrix_grid`` gives; no bands. Returns (grid, row, column)."""
+    structure = matrix_structure(matrix)
+    scheme, options = matrix.scheme_definition, rule_options(matrix)
+    letters = {letter.code: letter for letter in scheme.letters}
+    held: dict[int, list[str]] = {}
+    counts = Counter()
+    for (activity_id, role_id), code in data.codes.items():
+        if role_id in structure.role_by_pk:
+            held.setdefault(activity_id, []).append(code)
+            counts[role_id, code] += 1
+    checked = [
+        subject
+        for subject in structure.row_subjects
+        if subject.id == activity.pk
+        or _letters_have_findings(scheme, options, held.get(subject.id, ()))
+    ]
+    findings = [
+        finding
+        for finding in rules.evaluate(scheme, checked, structure.role_subjects, data.codes, options)
+        if finding.activity_id is not None  # the roles' are made from the counts, below
+    ]
+    columns = []
+    for column_role, subject in zip(structure.roles, structure.role_subjects, strict=True):
+        column_counts = [(letter, counts[column_role.pk, letter.code]) for letter in scheme.letters]
+        kinds = [letter.kind for letter, n in column_counts for _ in range(n)]
+        # The rule engine's check of one role, as evaluate() makes it for every role.
+        role_findings = rules._check_role(scheme, subject, kinds, structure.row_subjects, options)
+        findings += role_findings
+        columns.append(
+            Column(column_role, column_counts, role_findings, activity_count=len(structure.rows))
+        )
+    findings = rules.sort_findings(findings, structure.row_subjects, structure.role_subjects)
+
+    cells = []
+    for column_role in structure.roles:
+        key = (activity.pk, column_role.pk)
+        letter = letters.get(data.codes.get(key))
+        cells.append(Cell(activity, column_role, letter, data.notes.get(key, "") if letter else ""))
+    row = Row(activity, cells, rules.by_activity(findings).get(activity.pk, []))
+    grid = Grid(
+        matrix=matrix,
+        scheme=scheme,
+        roles=list(structure.roles),
+        bands=[],
+        columns=columns,
+        findings=findings,
+        activity_count=len(structure.rows),
+    )
+    return grid, row, next(column for column in columns if column.role.pk == role.pk)
+
+
+_LETTER_SETS_CHECKED = 4096
+_letter_sets: dict[tuple, bool] = {}
+
+
+def _letters_have_findings(scheme: Scheme, options: rules.Options, codes) -> bool:
+    """Whether an activity holding these letters (codes, in any order) has findings of its own,
+    as the rule engine says for one such activity; remembered per process."""
+    key = (scheme.key, options, *sorted(codes))
+    found = _letter_sets.get(key)
+    if found is None:
+        if len(_letter_sets) >= _LETTER_SETS_CHECKED:
+            _letter_sets.clear()
+        roles = [rules.Subject(index, "") for index in range(len(codes))]
+        cells = {(0, index): code for index, code in enumerate(key[2:])}
+        findings = rules.evaluate(scheme, [rules.Subject(0, "")], roles, cells, options)
+        found = _letter_sets[key] = any(f.activity_id is not None for f in findings)
+    return found
 
 
 def matrices_for_home(user):

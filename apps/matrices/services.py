@@ -162,7 +162,11 @@ def responsibility_annotate(*, matrix: Matrix, activity: Activity, role, note: s
 
 def _cell_write(*, activity: Activity, role, code: str, note: str) -> None:
     if not code:
-        Responsibility.objects.filter(activity=activity, role=role).delete()
+        # One DELETE statement, atomic on its own. QuerySet.delete() would wrap it in a
+        # transaction to collect cascades and signals, which a cell has none of (a BEGIN and a
+        # COMMIT more on SQLite, for each cell cleared).
+        cell = Responsibility.objects.filter(activity=activity, role=role)
+        cell._raw_delete(cell.db)
         return
     Responsibility.objects.bulk_create(
         [Responsibility(activity=activity, role=role, code=code, note=note)],

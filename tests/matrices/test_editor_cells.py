@@ -1,5 +1,6 @@
 """The cell editor: setting and clearing one letter through the htmx endpoint."""
 
+import random
 import re
 
 import pytest
@@ -9,8 +10,9 @@ from apps.accounts.models import AccessLevel
 from apps.catalog.models import Role
 from apps.catalog.seeding import REFERENCE_SLUG
 from apps.matrices.models import Activity, Matrix, Responsibility
+from apps.matrices.selectors import cell_change_grid, grid_data, matrix_grid, matrix_structure
 from apps.matrices.services import responsibility_assign
-from apps.raci.schemes import RACI, RASCI, Kind
+from apps.raci.schemes import DACI, RACI, RASCI, Kind
 from tests.conftest import add_member, make_matrix, make_user
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +74,11 @@ def test_assigning_a_letter_stores_it_and_answers_with_the_cell_and_its_effects(
     assert re.match(
         rf'\s*<td [^>]*\bid="cell-{activity.pk}-{role.pk}"[^>]*\bdata-code="{CONSULTED}"', text
     )
-    for element_id in (f"status-{activity.pk}", f"colsum-{role.pk}", "summary", "workload"):
+    for element_id in (f"status-{activity.pk}", f"colsum-{role.pk}", "summary"):
         assert oob_part(text, element_id), element_id
+    # Of the workload, only the role's row: the other roles' rows do not change.
+    assert oob_part(text, f"workload-{role.pk}")
+    assert 'id="workload"' not in text and text.count('id="workload-') == 1
     assert "<html" not in text
     assert 'id="grid"' not in text
 
@@ -360,15 +365,65 @@ def test_a_cell_update_costs_the_same_queries_whatever_the_matrix_size(
     matrix = make_matrix(team=team, activities=size, roles=12, phases=6)
     activity, role = rows(matrix)[size // 2], columns(matrix)[5]
     client_in.get(matrix.get_absolute_url())
-    # session, user, matrix + access, cells, upsert, history. The columns, phases and activities
-    # come from the structure cache, which the page request above filled.
-    with django_assert_num_queries(6):
-        response = client_in.post(
-            assign_url(matrix),
-            {"activity": activity.pk, "role": role.pk, "code": CONSULTED},
-            **HX,
-        )
-    assert response.status_code == 200
+    # session, user, matrix + access, cells, upsert (or delete), history. The columns, phases
+    # and activities come from the structure cache, which the page request above filled.
+    # Clearing is one DELETE too: no transaction around it (SQLite would add BEGIN, COMMIT).
+    for code in (CONSULTED, INFORMED, ""):
+        with django_assert_num_queries(6):
+            response = client_in.post(
+                assign_url(matrix),
+                {"activity": activity.pk, "role": role.pk, "code": code},
+                **HX,
+            )
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("scheme", [RACI, RASCI, DACI], ids=lambda scheme: scheme.key)
+@pytest.mark.parametrize("seed", range(4))
+def test_a_cell_update_shows_the_same_findings_and_counts_as_the_whole_grid(team, scheme, seed):
+    """The cell update checks only the rows whose letters have findings (and the changed one);
+    what it shows must equal a check of the whole matrix, whatever the letters."""
+    chance = random.Random(seed)
+    matrix = make_matrix(team=team, activities=9, roles=6, phases=3, fill=False)
+    matrix.scheme = scheme.key
+    matrix.accountable_does_work = seed % 2 == 1
+    matrix.overload_percent = (25, 50, 75, 100)[seed]
+    matrix.save()
+    # Letters of every scheme, so that some cells hold letters unknown to this one.
+    codes = sorted({*RACI.codes, *RASCI.codes, *DACI.codes})
+    Responsibility.objects.bulk_create(
+        Responsibility(activity=activity, role=role, code=chance.choice(codes))
+        for activity in rows(matrix)
+        for role in columns(matrix)
+        if chance.random() < (0.1, 0.3, 0.5, 0.8)[rows(matrix).index(activity) % 4]
+    )
+    for activity in rows(matrix):
+        for role in chance.sample(columns(matrix), 2):
+            data = grid_data(matrix)
+            code = chance.choice([*scheme.codes, ""])
+            if code:
+                data.codes[activity.pk, role.pk] = code
+            else:
+                data.codes.pop((activity.pk, role.pk), None)
+            whole = matrix_grid(matrix, data)
+            grid, row, column = cell_change_grid(matrix, data, activity, role)
+            assert grid.findings == whole.findings
+            assert grid.summary == whole.summary and grid.status == whole.status
+            assert grid.activity_count == whole.activity_count
+            assert row.findings == whole.row(activity.pk).findings
+            assert row.cells == whole.row(activity.pk).cells
+            assert column == whole.column(role.pk)
+            assert grid.columns == whole.columns
+
+
+def test_the_structure_lists_the_rows_in_the_grid_order(team):
+    matrix = make_matrix(team=team, activities=7, roles=3, phases=3)
+    structure = matrix_structure(matrix)
+    grid = matrix_grid(matrix)
+    assert [a.pk for a in structure.rows] == [row.activity.pk for row in grid.rows]
+    assert [s.id for s in structure.row_subjects] == [a.pk for a in structure.rows]
+    assert structure.activity_by_pk == {a.pk: a for a in structure.activities}
+    assert list(structure.role_by_pk) == [role.pk for role in columns(matrix)]
 
 
 def test_assigning_the_same_cell_twice_leaves_one_row_with_the_second_letter(matrix):

@@ -433,12 +433,24 @@ def test_the_workload_lists_each_role_with_its_counts_and_share(client_in, team)
 def test_the_workload_follows_a_cell_change(client_in, team):
     matrix = make_matrix(team=team, activities=4, roles=3)
     adviser = columns(matrix)[2]
+    page = client_in.get(matrix.get_absolute_url()).text
+    assert f'<tr id="workload-{adviser.pk}">' in page
     response = client_in.post(
         f"/m/{matrix.slug}/cells/",
         {"activity": rows(matrix)[0].pk, "role": adviser.pk, "code": INFORMED},
         **HX,
     )
-    assert workload_rows(response.text)[adviser.name] == (
+    # Only the changed role's row of the workload travels, swapped out of band in place of the
+    # page's row with the same id; the other rows and the total do not change.
+    assert 'id="workload"' not in response.text
+    row = re.search(
+        rf'<template>\s*<tr id="workload-{adviser.pk}" hx-swap-oob="true">(.*?)</tr>',
+        response.text,
+        re.S,
+    ).group(1)
+    assert f'<th scope="row">{adviser.name}</th>' in row
+    numbers = re.findall(r'<td class="num">(.*?)</td>', row)
+    assert (numbers[:-1], numbers[-1]) == (
         [("1" if code == INFORMED else "·") for code in RACI.codes],
         "25%",
     )

@@ -6,9 +6,9 @@ from django_htmx.http import reswap, retarget
 
 from ..access import matrix_for_user
 from ..forms import CellForm, NoteForm
-from ..selectors import grid_data, matrix_grid
+from ..selectors import cell_change_grid, grid_data, matrix_grid, matrix_structure
 from ..services import EditError, responsibility_annotate, responsibility_assign
-from .common import bad_request, form_errors, grid_context, render_parts
+from .common import bad_request, form_errors, render_parts
 
 
 @require_POST
@@ -20,12 +20,13 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return bad_request(form_errors(form))
     data = grid_data(matrix)
-    activity_id, role_id = form.cleaned_data["activity"], form.cleaned_data["role"]
-    activity = next((a for a in data.activities if a.pk == activity_id), None)
-    role = next((r for r in data.roles if r.pk == role_id), None)
+    structure = matrix_structure(matrix)  # cached: grid_data has just read it
+    activity = structure.activity_by_pk.get(form.cleaned_data["activity"])
+    role = structure.role_by_pk.get(form.cleaned_data["role"])
     if activity is None or role is None:
         raise Http404("No such cell in this matrix.")
     code = form.cleaned_data["code"]
+    key = (activity.pk, role.pk)
     try:
         responsibility_assign(
             matrix=matrix,
@@ -33,26 +34,24 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
             role=role,
             code=code,
             by=request.user,
-            current=data.cell_state(activity_id, role_id),
+            current=data.cell_state(*key),
         )
     except EditError as error:
         return bad_request(str(error))
     if not request.htmx:
         return redirect(matrix)
-    # The grid as it now is, without fetching it again.
+    # The grid as it now is, without fetching it again; only what the response shows of it.
     if code:
-        data.codes[activity_id, role_id] = code
+        data.codes[key] = code
     else:
-        data.codes.pop((activity_id, role_id), None)
-    grid = matrix_grid(matrix, data)
-    row = grid.row(activity_id)
-    context = {
-        **grid_context(matrix, grid),
-        "row": row,
-        "cell": next(cell for cell in row.cells if cell.role.pk == role_id),
-        "column": grid.column(role_id),
-    }
-    parts = ("cell", "row_status", "column_summary", "summary", "workload")
+        data.codes.pop(key, None)
+        data.notes.pop(key, None)
+    grid, row, column = cell_change_grid(matrix, data, activity, role)
+    cell = next(cell for cell in row.cells if cell.role.pk == role.pk)
+    context = {"matrix": matrix, "grid": grid, "row": row, "cell": cell, "column": column}
+    # Of the workload, only the changed column's row: the others and the total stay as they are.
+    context["workload_row_oob"] = True
+    parts = ("cell", "row_status", "column_summary", "summary", "workload_row")
     return HttpResponse(render_parts(request, context, *parts))
 
 
