@@ -94,3 +94,21 @@ def test_it_rewrites_only_its_own_database_table(tmp_path):
     assert text.startswith("intro\n")
     assert text.endswith("after\n")
     assert not report.doc_update("mysql", "x", doc)
+
+
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+def test_the_committed_baseline_covers_every_count_of_a_run(vendor):
+    """CI's bench-quick fails only on counts above bench/queries.json, and a count without a
+    baseline passes: so the committed file must hold every count, on both databases."""
+    from bench.run import FORMATS, FULL, QUICK, size_key
+
+    baseline = json.loads(report.BASELINE.read_text())[vendor]
+    sizes = {size_key(*size) for plan in (QUICK, FULL) for size in plan.sizes}
+    expected = {f"{kind}/{size}" for kind in ("matrix_page", "cell_update") for size in sizes}
+    expected |= {f"export/{fmt}/{size}" for fmt in FORMATS for size in sizes}
+    expected |= {"workshop/vote", "workshop/poll"}
+    assert expected <= set(baseline)
+    # The stored counts meet the targets: no baseline that would let a regression through.
+    assert len({baseline[f"matrix_page/{size}"] for size in sizes}) == 1
+    assert max(baseline[f"matrix_page/{size}"] for size in sizes) <= 12
+    assert max(baseline[f"cell_update/{size}"] for size in sizes) <= 6
