@@ -289,6 +289,14 @@ def matrix_grid(matrix: Matrix, data: GridData | None = None) -> Grid:
     )
 
 
+def grid_cell(matrix: Matrix, activity: Activity, role: Role) -> Cell:
+    """One cell as the grid shows it (a letter of the scheme, its note), in one query."""
+    stored = Responsibility.objects.filter(activity=activity, role=role).values_list("code", "note")
+    code, note = next(iter(stored), ("", ""))
+    letter = {letter.code: letter for letter in matrix.scheme_definition.letters}.get(code)
+    return Cell(activity, role, letter, note if letter else "")
+
+
 # -- One cell changed ---------------------------------------------------------------------------
 #
 # A cell update answers with the cell, its row's status, its column's summary, the findings

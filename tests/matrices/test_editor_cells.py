@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from apps.accounts.models import AccessLevel
 from apps.catalog.models import Role
@@ -432,3 +433,25 @@ def test_assigning_the_same_cell_twice_leaves_one_row_with_the_second_letter(mat
     responsibility_assign(matrix=matrix, activity=activity, role=role, code=INFORMED)
     stored = Responsibility.objects.filter(activity=activity, role=role)
     assert list(stored.values_list("code", flat=True)) == [INFORMED]
+
+
+@pytest.mark.parametrize("size", [20, 300])
+def test_a_note_costs_the_same_queries_whatever_the_matrix_size(
+    client_in, team, django_assert_num_queries, size
+):
+    matrix = make_matrix(team=team, activities=size, roles=12, phases=6)
+    activity, owner = rows(matrix)[size // 2], columns(matrix)[0]
+    client_in.get(matrix.get_absolute_url())
+    # session, user, matrix + access, the cell before, its update, history, the cell as stored;
+    # the activity and the role come from the structure cache, which the page request filled.
+    with django_assert_num_queries(7):
+        response = client_in.post(
+            reverse("matrices:annotate", args=[matrix.slug]),
+            {"activity": activity.pk, "role": owner.pk, "note": "Signs off the budget"},
+            **HX,
+        )
+    assert response.status_code == 200
+    assert re.match(
+        rf'\s*<td class="cell has-note" id="cell-{activity.pk}-{owner.pk}"', response.text
+    )
+    assert 'data-note="Signs off the budget"' in response.text

@@ -6,7 +6,7 @@ from django_htmx.http import reswap, retarget
 
 from ..access import matrix_for_user
 from ..forms import CellForm, NoteForm
-from ..selectors import cell_change_grid, grid_data, matrix_grid, matrix_structure
+from ..selectors import cell_change_grid, grid_cell, grid_data, matrix_structure
 from ..services import EditError, responsibility_annotate, responsibility_assign
 from .common import bad_request, form_errors, render_parts
 
@@ -63,14 +63,13 @@ def annotate(request: HttpRequest, slug: str) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         return bad_request(form_errors(form))
-    data = grid_data(matrix)
-    activity_id, role_id = form.cleaned_data["activity"], form.cleaned_data["role"]
-    activity = next((a for a in data.activities if a.pk == activity_id), None)
-    role = next((r for r in data.roles if r.pk == role_id), None)
+    structure = matrix_structure(matrix)
+    activity = structure.activity_by_pk.get(form.cleaned_data["activity"])
+    role = structure.role_by_pk.get(form.cleaned_data["role"])
     if activity is None or role is None:
         raise Http404("No such cell in this matrix.")
     try:
-        note = responsibility_annotate(
+        responsibility_annotate(
             matrix=matrix,
             activity=activity,
             role=role,
@@ -81,12 +80,8 @@ def annotate(request: HttpRequest, slug: str) -> HttpResponse:
         return bad_request(str(error))
     if not request.htmx:
         return redirect(matrix)
-    if note:
-        data.notes[activity_id, role_id] = note
-    else:
-        data.notes.pop((activity_id, role_id), None)
-    row = matrix_grid(matrix, data).row(activity_id)
-    cell = next(cell for cell in row.cells if cell.role.pk == role_id)
+    # The one cell as now stored, not the whole matrix's letters.
+    cell = grid_cell(matrix, activity, role)
     response = HttpResponse(render_parts(request, {"matrix": matrix, "cell": cell}, "cell"))
-    retarget(response, f"#cell-{activity_id}-{role_id}")
+    retarget(response, f"#cell-{activity.pk}-{role.pk}")
     return reswap(response, "outerHTML")
