@@ -315,18 +315,21 @@ def cell_change_grid(matrix: Matrix, data: GridData, activity: Activity, role: R
     structure = matrix_structure(matrix)
     scheme, options = matrix.scheme_definition, rule_options(matrix)
     letters = {letter.code: letter for letter in scheme.letters}
+    column_pks = structure.role_by_pk
+    in_grid = [(key, code) for key, code in data.codes.items() if key[1] in column_pks]
+    counts = Counter((role_id, code) for (_, role_id), code in in_grid)
     held: dict[int, list[str]] = {}
-    counts = Counter()
-    for (activity_id, role_id), code in data.codes.items():
-        if role_id in structure.role_by_pk:
-            held.setdefault(activity_id, []).append(code)
-            counts[role_id, code] += 1
-    checked = [
-        subject
-        for subject in structure.row_subjects
-        if subject.id == activity.pk
-        or _letters_have_findings(scheme, options, held.get(subject.id, ()))
-    ]
+    for (activity_id, _), code in in_grid:
+        held.setdefault(activity_id, []).append(code)
+    verdicts = _letter_sets_verdicts(scheme, options)
+    checked = []
+    for subject in structure.row_subjects:
+        codes = tuple(sorted(held.get(subject.id, ())))
+        found = verdicts.get(codes)
+        if found is None:
+            found = verdicts[codes] = _letters_have_findings(scheme, options, codes)
+        if found or subject.id == activity.pk:
+            checked.append(subject)
     findings = [
         finding
         for finding in rules.evaluate(scheme, checked, structure.role_subjects, data.codes, options)
@@ -362,23 +365,25 @@ def cell_change_grid(matrix: Matrix, data: GridData, activity: Activity, role: R
     return grid, row, next(column for column in columns if column.role.pk == role.pk)
 
 
-_LETTER_SETS_CHECKED = 4096
-_letter_sets: dict[tuple, bool] = {}
+_LETTER_SETS_KEPT = 4096
+_letter_sets: dict[tuple, dict[tuple[str, ...], bool]] = {}
+
+
+def _letter_sets_verdicts(scheme: Scheme, options: rules.Options) -> dict[tuple[str, ...], bool]:
+    """This process's verdicts for a scheme and options: sorted codes -> findings or not."""
+    verdicts = _letter_sets.setdefault((scheme.key, options), {})
+    if len(verdicts) >= _LETTER_SETS_KEPT:
+        verdicts.clear()
+    return verdicts
 
 
 def _letters_have_findings(scheme: Scheme, options: rules.Options, codes) -> bool:
-    """Whether an activity holding these letters (codes, in any order) has findings of its own,
-    as the rule engine says for one such activity; remembered per process."""
-    key = (scheme.key, options, *sorted(codes))
-    found = _letter_sets.get(key)
-    if found is None:
-        if len(_letter_sets) >= _LETTER_SETS_CHECKED:
-            _letter_sets.clear()
-        roles = [rules.Subject(index, "") for index in range(len(codes))]
-        cells = {(0, index): code for index, code in enumerate(key[2:])}
-        findings = rules.evaluate(scheme, [rules.Subject(0, "")], roles, cells, options)
-        found = _letter_sets[key] = any(f.activity_id is not None for f in findings)
-    return found
+    """Whether an activity holding these letters has findings of its own, as the rule engine
+    says for one such activity."""
+    roles = [rules.Subject(index, "") for index in range(len(codes))]
+    cells = {(0, index): code for index, code in enumerate(codes)}
+    findings = rules.evaluate(scheme, [rules.Subject(0, "")], roles, cells, options)
+    return any(finding.activity_id is not None for finding in findings)
 
 
 def matrices_for_home(user):
