@@ -11,6 +11,7 @@ from apps.raci.schemes import ALL_CODES, DEFAULT_SCHEME, get_scheme, scheme_choi
 def new_structure_version() -> int:
     return secrets.randbits(62)
 
+
 class MatrixQuerySet(models.QuerySet):
     def templates(self):
         return self.filter(is_template=True)

@@ -6,15 +6,16 @@ import apps.matrices.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matrices', '0003_responsibility_note'),
+        ("matrices", "0003_responsibility_note"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matrix',
-            name='structure_version',
-            field=models.BigIntegerField(default=apps.matrices.models.new_structure_version, editable=False),
+            model_name="matrix",
+            name="structure_version",
+            field=models.BigIntegerField(
+                default=apps.matrices.models.new_structure_version, editable=False
+            ),
         ),
     ]
