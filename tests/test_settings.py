@@ -41,6 +41,18 @@ def test_it_reads_sqlite_and_postgres_urls():
     assert (pg["NAME"], pg["HOST"], pg["PORT"], pg["USER"]) == ("raci", "db.example", 5433, "bob")
 
 
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_kept_connections():
+    from django.db import connection
+
+    config = project_settings.database_from_url("sqlite:////tmp/x.sqlite3")
+    assert config["CONN_MAX_AGE"] > 0
+    if connection.vendor == "sqlite":  # the suite also runs on PostgreSQL
+        with connection.cursor() as cursor:
+            assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
 @pytest.mark.parametrize(
     "raw,expected", [("1", True), ("TRUE", True), ("on", True), ("no", False), ("0", False)]
 )
