@@ -53,6 +53,12 @@ def _refuse_last_owner(membership: Membership, what: str) -> None:
         raise TeamError(f"{what}: a team needs at least one owner. Make someone else owner first.")
 
 
+def _revoke_pending_invites(team: Team) -> None:
+    """An owner who steps down or goes has seen every pending invite link on the team's page;
+    any of them would bring them back, so none stays usable."""
+    Invite.objects.pending().filter(team=team).delete()
+
+
 @transaction.atomic
 def member_add(*, team: Team, user: AbstractBaseUser, access: str) -> Membership:
     if Membership.objects.filter(team=team, user=user).exists():
@@ -66,6 +72,7 @@ def member_change_access(*, membership: Membership, access: str) -> Membership:
         raise TeamError("A personal team always keeps its owner.")
     if access != membership.access and membership.access == AccessLevel.OWNER:
         _refuse_last_owner(membership, f"{membership.user.get_username()} stays owner")
+        _revoke_pending_invites(membership.team)
     membership.access = access
     membership.save(update_fields=["access"])
     return membership
@@ -76,6 +83,8 @@ def member_remove(*, membership: Membership) -> None:
     if membership.team.personal_for_id == membership.user_id:
         raise TeamError("A personal team always keeps its owner.")
     _refuse_last_owner(membership, f"{membership.user.get_username()} cannot leave")
+    if membership.access == AccessLevel.OWNER:
+        _revoke_pending_invites(membership.team)
     membership.delete()
 
 

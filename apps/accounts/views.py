@@ -148,6 +148,10 @@ def _refused(request: HttpRequest, team: Team, error: services.TeamError) -> Htt
     return _team_page(request, team, status=400)
 
 
+# An owner who goes has seen the pending invite links (services._revoke_pending_invites).
+_INVITES_REVOKED = " The team's pending invite links no longer work; create new ones as needed."
+
+
 def _membership(team: Team, member_pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user", "team"), team=team, pk=member_pk
@@ -163,6 +167,7 @@ def member_access(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     if not form.is_valid():
         messages.error(request, "Choose owner, editor or viewer.")
         return _team_page(request, team, status=400)
+    was_owner = membership.access == AccessLevel.OWNER
     try:
         services.member_change_access(membership=membership, access=form.cleaned_data["access"])
     except services.TeamError as error:
@@ -170,7 +175,8 @@ def member_access(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
         return _team_page(request, team, status=400)
     messages.success(
         request,
-        f"{membership.user.get_username()} is now {membership.get_access_display().lower()}.",
+        f"{membership.user.get_username()} is now {membership.get_access_display().lower()}."
+        + (_INVITES_REVOKED if was_owner and membership.access != AccessLevel.OWNER else ""),
     )
     return redirect("teams:detail", team.pk)
 
@@ -187,7 +193,11 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     if membership.user_id == request.user.pk:
         messages.success(request, f"You left {team.name}.")
         return _go(request, reverse("teams:list"))
-    messages.success(request, f"{membership.user.get_username()} was removed from {team.name}.")
+    messages.success(
+        request,
+        f"{membership.user.get_username()} was removed from {team.name}."
+        + (_INVITES_REVOKED if membership.access == AccessLevel.OWNER else ""),
+    )
     return _go(request, reverse("teams:detail", args=[team.pk]))
 
 
