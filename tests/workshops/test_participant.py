@@ -5,7 +5,7 @@ from django.test import Client
 
 from apps.raci.schemes import RACI, Kind
 from apps.workshops import services
-from apps.workshops.models import Vote, WorkshopState
+from apps.workshops.models import Vote, Workshop, WorkshopState
 from tests.conftest import make_matrix
 
 from .conftest import join, vote
@@ -204,6 +204,20 @@ def test_a_removed_participant_cannot_vote_or_come_back_under_the_same_session(
     assert client.get(f"/w/{workshop.code}/vote/").status_code == 403
     # Someone else may take the name.
     join(workshop, "Ann")
+
+
+def test_removal_from_a_closed_workshop_does_not_bar_a_new_one_with_the_same_code(
+    db, workshop, matrix, user
+):
+    client, participant = join(workshop, "Ann")
+    services.participant_remove(participant=participant)
+    services.workshop_set_state(workshop=workshop, state=WorkshopState.CLOSED)
+    # Codes are unique among live workshops only: a new one may draw the closed one's code.
+    again = services.workshop_start(matrix=matrix, activities=matrix.activities.all(), by=user)
+    Workshop.objects.filter(pk=again.pk).update(code=workshop.code)
+    response = client.post(f"/w/{workshop.code}/", {"name": "Ann"})
+    assert response.status_code == 302
+    assert again.participants.filter(name="Ann", removed_at__isnull=True).exists()
 
 
 def test_participants_see_only_their_own_votes_until_the_results_are_revealed(db, workshop, matrix):

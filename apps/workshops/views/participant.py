@@ -62,8 +62,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     participant = participant_for_session(request, code)
     if participant and participant.removed_at is None and not participant.workshop.is_closed:
         return redirect("workshops:ballot", code=code)
-    if participant and participant.removed_at is not None:
+    if participant and participant.removed_at is not None and not participant.workshop.is_closed:
         return _join_page(request, {"removed": participant.workshop}, status=403)
+    # A closed workshop's code may come back for a new one, which the session has not joined.
     workshop = Workshop.objects.live().select_related("matrix").filter(code=code).first()
     if workshop is None:
         # Typing a code into the address bar is guessing too: limited like the code form.
