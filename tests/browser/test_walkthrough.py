@@ -75,7 +75,7 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, server, login):
         files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": b"Activity,Sales\nShip,X\n"}]
     )
     page.get_by_role("button", name="Preview").click()
-    expect(page.locator(".field-error")).to_contain_text('unknown letter "X"')
+    expect(page.locator("#file-error")).to_contain_text('unknown letter "X"')
     assert_fits_and_passes_axe(page, "import error")
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "ok.csv", "mimeType": "text/csv", "buffer": b"Activity,Sales,Legal\nShip,A,C\n"}]
