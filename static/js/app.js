@@ -53,6 +53,22 @@
     }
   });
 
+  // "Select all / none" for a list of checkboxes: <p data-check-all="name" hidden> holds the
+  // buttons (data-check="all" or "none"); shown only when this script runs.
+  document.querySelectorAll("[data-check-all]").forEach(function (bar) {
+    var form = bar.closest("form");
+    var name = bar.getAttribute("data-check-all");
+    bar.hidden = false;
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-check]");
+      if (!button || !form) return;
+      var on = button.getAttribute("data-check") === "all";
+      form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+        box.checked = on;
+      });
+    });
+  });
+
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {
       if (!menu.contains(event.target)) menu.open = false;
