@@ -340,7 +340,7 @@ def cell_change_grid(matrix: Matrix, data: GridData, activity: Activity, role: R
         column_counts = [(letter, counts[column_role.pk, letter.code]) for letter in scheme.letters]
         kinds = [letter.kind for letter, n in column_counts for _ in range(n)]
         # The rule engine's check of one role, as evaluate() makes it for every role.
-        role_findings = rules._check_role(scheme, subject, kinds, structure.row_subjects, options)
+        role_findings = rules.check_role(scheme, subject, kinds, structure.row_subjects, options)
         findings += role_findings
         columns.append(
             Column(column_role, column_counts, role_findings, activity_count=len(structure.rows))

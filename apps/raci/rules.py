@@ -167,7 +167,7 @@ def evaluate(
             kinds_by_role[role.id].append(letter.kind)
         findings.extend(_check_activity(scheme, activity, holders, options))
     for role in roles:
-        findings.extend(_check_role(scheme, role, kinds_by_role[role.id], activities, options))
+        findings.extend(check_role(scheme, role, kinds_by_role[role.id], activities, options))
     return sort_findings(findings, activities, roles)
 
 
@@ -316,13 +316,18 @@ def _check_activity(
     return findings
 
 
-def _check_role(
+def check_role(
     scheme: Scheme,
     role: Subject,
     kinds: list[Kind],
     activities: Sequence[Subject],
     options: Options,
 ) -> list[Finding]:
+    """The findings of one role, from the kinds of letter it holds across ``activities``.
+
+    ``evaluate`` calls it for every role; a cell update calls it for the roles alone, from
+    each column's counts, without re-checking every activity.
+    """
     name = role.name
     if not kinds:
         return [
