@@ -11,6 +11,7 @@ class MatrixCreateForm(forms.Form):
     template = forms.ModelChoiceField(
         queryset=Matrix.objects.none(),
         required=False,
+        blank=True,  # RadioSelect drops the empty choice otherwise
         empty_label="Blank matrix",
         widget=forms.RadioSelect,
         label="Start from",
