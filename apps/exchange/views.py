@@ -20,24 +20,29 @@ from .services import import_plan, matrix_import
 SESSION_KEY = "exchange:imports"
 
 
+def export_response(matrix, fmt_key: str, *, inline: bool = False) -> HttpResponse:
+    """The matrix as a download in the format ``fmt_key`` (404 for an unknown one); text
+    formats may be shown ``inline`` in the browser instead."""
+    try:
+        fmt = FORMATS[fmt_key]
+    except KeyError:
+        raise Http404("No such format.") from None
+    doc = matrix_document(matrix)
+    response = HttpResponse(fmt.write(doc), content_type=fmt.content_type)
+    stamp = doc.exported_at.strftime("%Y-%m-%d")
+    filename = f"{slugify(matrix.title) or 'matrix'}-{stamp}.{fmt.extension}"
+    disposition = "inline" if inline and not fmt.binary else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require_GET
 @login_required
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """Download the matrix in one of the formats; anyone who can see the matrix may."""
     matrix = matrix_for_user(request.user, slug)
-    try:
-        fmt = FORMATS[fmt]
-    except KeyError:
-        raise Http404("No such format.") from None
-    doc = matrix_document(matrix)
-    body = fmt.write(doc)
-    response = HttpResponse(body, content_type=fmt.content_type)
-    stamp = doc.exported_at.strftime("%Y-%m-%d")
-    filename = f"{slugify(matrix.title) or 'matrix'}-{stamp}.{fmt.extension}"
-    disposition = "inline" if request.GET.get("view") and not fmt.binary else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return export_response(matrix, fmt, inline=bool(request.GET.get("view")))
 
 
 @require_http_methods(["GET", "POST"])

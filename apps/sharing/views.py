@@ -3,12 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.catalog.views import guide_rows
 from apps.exchange.formats import FORMATS
-from apps.exchange.selectors import matrix_document
+from apps.exchange.views import export_response
 from apps.matrices.access import matrix_for_user
 from apps.matrices.models import Matrix
 from apps.matrices.selectors import matrix_grid
@@ -95,16 +94,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    matrix = _shared_matrix(token)
-    try:
-        fmt = FORMATS[fmt]
-    except KeyError:
-        raise Http404("No such format.") from None
-    doc = matrix_document(matrix)
-    response = HttpResponse(fmt.write(doc), content_type=fmt.content_type)
-    stamp = doc.exported_at.strftime("%Y-%m-%d")
-    filename = f"{slugify(matrix.title) or 'matrix'}-{stamp}.{fmt.extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = export_response(_shared_matrix(token), fmt)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
