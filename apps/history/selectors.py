@@ -1,5 +1,6 @@
 from apps.catalog.models import Role
 from apps.matrices.models import Activity, Matrix
+from apps.matrices.selectors import matrix_structure
 
 from .models import Change
 
@@ -26,8 +27,6 @@ def last_undoable(matrix: Matrix) -> Change | None:
 
 
 def filter_choices(matrix: Matrix) -> tuple[list[Activity], list[Role]]:
-    activities = list(
-        Activity.objects.filter(matrix=matrix).order_by("phase__position", "position")
-    )
-    roles = list(Role.objects.filter(columns__matrix=matrix).order_by("columns__position"))
-    return activities, roles
+    """The activities in grid order and the column roles, from the matrix's structure cache."""
+    structure = matrix_structure(matrix)
+    return list(structure.rows), list(structure.roles)

@@ -14,7 +14,7 @@ from .records import reverting
 
 def change_undo(*, change: Change, by) -> None:
     """Revert ``change``; EditError says why when that is no longer possible."""
-    if hasattr(change, "reverted_by"):
+    if change.undone:
         raise EditError("That change has already been undone.")
     matrix = change.matrix
     undo = UNDO.get(change.action)

@@ -15,7 +15,7 @@ from apps.exchange.selectors import matrix_document
 from apps.matrices.access import matrix_for_user
 from apps.matrices.services import EditError
 from apps.raci.compare import compare as compare_documents
-from apps.raci.exchange.jsonfile import read_json
+from apps.raci.exchange.jsonfile import from_data
 
 from . import selectors, services
 from .forms import CompareForm, HistoryFilterForm, SnapshotForm
@@ -65,7 +65,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     matrix = matrix_for_user(request.user, slug, edit=True)
-    change = get_object_or_404(Change.objects.select_related("matrix"), matrix=matrix, pk=pk)
+    change = get_object_or_404(Change, matrix=matrix, pk=pk)
     return _undo(request, matrix, change)
 
 
@@ -152,8 +152,7 @@ def _state(matrix, snapshots: dict, pk):
     snapshot = snapshots.get(pk)
     if snapshot is None:
         raise Http404("No such snapshot of this matrix.")
-    data = json.dumps(snapshot.document).encode()
-    return snapshot.name, read_json(data)
+    return snapshot.name, from_data(snapshot.document)
 
 
 @require_GET
@@ -189,7 +188,6 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
             "old_pk": old_pk,
             "new_pk": new_pk,
             "choices": choices,
-            "scheme": new_doc.scheme_definition,
             "only_changes": request.GET.get("all") != "1",
         },
     )

@@ -79,6 +79,12 @@ def read_json(data: bytes, *, title: str = "") -> MatrixDocument:
         raise ImportProblem(
             f"This is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
         ) from None
+    return from_data(root, title=title)
+
+
+def from_data(root, *, title: str = "") -> MatrixDocument:
+    """The document held by parsed JSON (``to_data``'s output, or a file's); ImportProblem
+    says what is wrong with it."""
     if not isinstance(root, dict) or root.get("format") != FORMAT:
         raise ImportProblem(f'This JSON is not a RACI Builder matrix (no "format": "{FORMAT}").')
     if root.get("version") != VERSION:
