@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from apps.catalog.models import Role
 from apps.matrices.models import Activity, Responsibility
-from apps.matrices.selectors import matrix_roles, rule_options
+from apps.matrices.selectors import matrix_structure, rule_options
 from apps.raci import rules
 from apps.raci.schemes import Scheme
 
@@ -94,15 +94,17 @@ class Board:
 
 
 def board(workshop: Workshop) -> Board:
-    """Everything the facilitator's board shows, in six queries."""
+    """Everything the facilitator's board shows, in five queries (the roles come from the
+    matrix's structure cache)."""
     matrix = workshop.matrix
     scheme = matrix.scheme_definition
     activities = workshop_activities(workshop)
-    roles = matrix_roles(matrix)
+    structure = matrix_structure(matrix)  # the roles, cached per process
+    roles = list(structure.roles)
     participants = active_participants(workshop)
     activity_ids = [a.pk for a in activities]
     role_ids = [r.pk for r in roles]
-    role_by_id = {role.pk: role for role in roles}
+    role_by_id = structure.role_by_pk
     votes = Vote.objects.filter(
         participant__workshop=workshop, participant__removed_at__isnull=True
     ).values_list("participant_id", "activity_id", "role_id", "code")
@@ -125,7 +127,7 @@ def board(workshop: Workshop) -> Board:
         analysis.majority_findings(
             scheme,
             subjects,
-            [rules.Subject(r.pk, r.name) for r in roles],
+            list(structure.role_subjects),
             results,
             rule_options(matrix),
         )
@@ -192,10 +194,6 @@ class Ballot:
     def answered(self) -> set[int]:
         return {activity for activity, _ in self.mine}
 
-    @property
-    def answered_count(self) -> int:
-        return len(self.answered)
-
     def choices(self, activity: Activity) -> list[dict]:
         """Per role: the participant's letter (None: not answered) and, once revealed, the
         group's answers."""
@@ -219,12 +217,11 @@ class Ballot:
 
 
 def ballot(workshop: Workshop, participant: Participant, *, activity_ids=None) -> Ballot:
-    """The participant's ballot in four queries (five once the results are revealed);
+    """The participant's ballot in three queries (four once the results are revealed; the roles
+    come from the matrix's structure cache);
     ``activity_ids`` limits the group's results to those activities."""
     activities = workshop_activities(workshop)
-    roles = list(
-        Role.objects.filter(columns__matrix=workshop.matrix_id).order_by("columns__position", "pk")
-    )
+    roles = list(matrix_structure(workshop.matrix).roles)
     mine = {
         (a, r): code
         for a, r, code in participant.votes.values_list("activity_id", "role_id", "code")
