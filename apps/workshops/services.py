@@ -136,13 +136,20 @@ def workshop_settle(
     """
     matrix = workshop.matrix
     cells = list(cells)
-    current = dict((((a, r), c) for a, r, c in matrix_codes(matrix, [a.pk for a, _, _ in cells])))
+    current = {
+        (a, r): {"code": code, "note": note}
+        for a, r, code, note in matrix_cells(matrix, [a.pk for a, _, _ in cells])
+    }
     changed = 0
     for activity, role, code in cells:
         if code != NONE and not matrix.scheme_definition.has(code):
             raise WorkshopError(f'"{code}" is not a letter of {matrix.scheme_definition.name}.')
-        if current.get((activity.pk, role.pk), NONE) != code:
-            responsibility_assign(matrix=matrix, activity=activity, role=role, code=code, by=by)
+        before = current.get((activity.pk, role.pk))
+        if (before or {}).get("code", NONE) != code:
+            # The cell as read above: the service need not read it again, one cell at a time.
+            responsibility_assign(
+                matrix=matrix, activity=activity, role=role, code=code, by=by, current=before
+            )
             changed += 1
     SettledCell.objects.bulk_create(
         [SettledCell(workshop=workshop, activity=a, role=r, code=c) for a, r, c in cells],
@@ -154,12 +161,12 @@ def workshop_settle(
     return changed
 
 
-def matrix_codes(matrix: Matrix, activity_ids: list[int]):
+def matrix_cells(matrix: Matrix, activity_ids: list[int]):
     from apps.matrices.models import Responsibility
 
     return Responsibility.objects.filter(
         activity__matrix=matrix, activity_id__in=activity_ids
-    ).values_list("activity_id", "role_id", "code")
+    ).values_list("activity_id", "role_id", "code", "note")
 
 
 def _minute() -> int:
