@@ -1,6 +1,7 @@
 """Editing a matrix's rows, phases and columns through the htmx endpoints."""
 
 import pytest
+from django.urls import reverse
 
 from apps.accounts.models import AccessLevel
 from apps.catalog.models import Role, RoleKind
@@ -560,6 +561,13 @@ def test_the_activity_menu_renders_its_forms(client_in, matrix):
     for rest in ("shift/", "", "delete/"):
         assert f'hx-post="{url(matrix, f"activities/{target.pk}/{rest}")}"' in text, rest
     assert 'value="Activity 2"' in text
+
+
+def test_each_rows_menu_loads_from_its_own_activity(client_in, matrix):
+    text = client_in.get(url(matrix, "")).text
+    for target in matrix.activities.all():
+        menu = reverse("matrices:activity_menu", args=[matrix.slug, target.pk])
+        assert text.count(f'hx-get="{menu}"') == 1, target.name
 
 
 def test_the_phase_menu_renders_its_forms(client_in, matrix):
