@@ -128,15 +128,16 @@ def responsibility_assign(
     if (before or {}).get("code", "") == code:
         return code  # nothing changes, nothing to record
     note = (before or {}).get("note", "") if code else ""
-    _cell_write(activity=activity, role=role, code=code, note=note)
-    records.cell_changed(
-        matrix=matrix,
-        by=by,
-        activity=activity,
-        role=role,
-        before=before,
-        after=records.cell_state(code, note),
-    )
+    with _cell_transaction():
+        _cell_write(activity=activity, role=role, code=code, note=note)
+        records.cell_changed(
+            matrix=matrix,
+            by=by,
+            activity=activity,
+            role=role,
+            before=before,
+            after=records.cell_state(code, note),
+        )
     return code
 
 
@@ -148,16 +149,25 @@ def responsibility_annotate(*, matrix: Matrix, activity: Activity, role, note: s
     note = note.strip()
     if before["note"] == note:
         return note
-    Responsibility.objects.filter(activity=activity, role=role).update(note=note)
-    records.cell_changed(
-        matrix=matrix,
-        by=by,
-        activity=activity,
-        role=role,
-        before=before,
-        after={"code": before["code"], "note": note},
-    )
+    with _cell_transaction():
+        Responsibility.objects.filter(activity=activity, role=role).update(note=note)
+        records.cell_changed(
+            matrix=matrix,
+            by=by,
+            activity=activity,
+            role=role,
+            before=before,
+            after={"code": before["code"], "note": note},
+        )
     return note
+
+
+def _cell_transaction():
+    """A cell's write and its history entry commit together, or neither does: undo relies on
+    the history. No savepoint: nothing inside raises an error the caller could recover from
+    (the input is checked before), and settling writes many cells inside its own transaction.
+    """
+    return transaction.atomic(savepoint=False)
 
 
 def _cell_write(*, activity: Activity, role, code: str, note: str) -> None:

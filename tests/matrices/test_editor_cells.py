@@ -4,15 +4,18 @@ import random
 import re
 
 import pytest
+from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import AccessLevel
 from apps.catalog.models import Role
 from apps.catalog.seeding import REFERENCE_SLUG
+from apps.history.models import Change
+from apps.matrices import services
 from apps.matrices.models import Activity, Matrix, Responsibility
 from apps.matrices.selectors import cell_change_grid, grid_data, matrix_grid, matrix_structure
-from apps.matrices.services import responsibility_assign
+from apps.matrices.services import responsibility_annotate, responsibility_assign
 from apps.raci.schemes import DACI, RACI, RASCI, Kind
 from tests.conftest import add_member, make_matrix, make_user
 
@@ -425,6 +428,35 @@ def test_the_structure_lists_the_rows_in_the_grid_order(team):
     assert [s.id for s in structure.row_subjects] == [a.pk for a in structure.rows]
     assert structure.activity_by_pk == {a.pk: a for a in structure.activities}
     assert list(structure.role_by_pk) == [role.pk for role in columns(matrix)]
+
+
+CELL_EDITS = {
+    "set": lambda **cell: responsibility_assign(**cell, code=CONSULTED),
+    "change": lambda **cell: responsibility_assign(**cell, code=INFORMED),
+    "clear": lambda **cell: responsibility_assign(**cell, code=""),
+    "note": lambda **cell: responsibility_annotate(**cell, note="Signs off the budget"),
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("edit", CELL_EDITS)
+def test_a_cell_changes_only_together_with_its_history_entry(team, monkeypatch, edit):
+    """Undo relies on the history: if its entry cannot be written, the cell stays as it was."""
+    matrix = make_matrix(team=team, activities=2, roles=6, fill=False)
+    cell = {"matrix": matrix, "activity": rows(matrix)[0], "role": columns(matrix)[0]}
+    if edit != "set":
+        responsibility_assign(**cell, code=ACCOUNTABLE)
+    stored = list(Responsibility.objects.values_list("activity", "role", "code", "note"))
+    changes = Change.objects.count()
+
+    def history_fails(**kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(services.records, "cell_changed", history_fails)
+    with pytest.raises(DatabaseError):
+        CELL_EDITS[edit](**cell)
+    assert list(Responsibility.objects.values_list("activity", "role", "code", "note")) == stored
+    assert Change.objects.count() == changes
 
 
 def test_assigning_the_same_cell_twice_leaves_one_row_with_the_second_letter(matrix):
