@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from . import queries
 from .client import BenchError
 from .stats import summary
 
@@ -75,7 +76,7 @@ def in_process_voter(workshop: dict, name: str = "Measurer"):
             response = call()
         if response.status_code not in (200, 204):
             raise BenchError(f"{response.request['PATH_INFO']} answered {response.status_code}")
-        return len(captured.captured_queries)
+        return queries.count(captured.captured_queries)
 
     def vote(turn: int) -> int:
         data = {

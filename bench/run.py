@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
+from . import queries
 from . import server as srv
 from .client import BenchError, Session
 from .stats import ratio, summary
@@ -89,7 +90,7 @@ class InProcess:
             response = call(path, data or {}, headers=headers)
         if response.status_code != 200:
             raise BenchError(f"{method} {path} answered {response.status_code} in process")
-        return len(captured.captured_queries)
+        return queries.count(captured.captured_queries)
 
 
 @dataclass
