@@ -238,9 +238,8 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.lockout"
 AXES_VERBOSE = False
-if BEHIND_TLS_PROXY:
-    # The client's address is the proxy's; the first X-Forwarded-For entry is the visitor's.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the proxy, the visitor's address is the one the proxy added to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.client_address.client_ip"
 
 # Security headers. The CSP allows scripts from this origin only (htmx is served by
 # django-htmx from our static files); no inline script, no eval.

@@ -12,8 +12,8 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 
-def attempt(client, username, password="wrong"):  # noqa: S107 - a wrong one, on purpose
-    return client.post(reverse("login"), {"username": username, "password": password})
+def attempt(client, username, password="wrong", **extra):  # noqa: S107 - wrong on purpose
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
 
 
 def test_five_failures_lock_the_account_with_a_clear_message(client, settings):
@@ -40,6 +40,19 @@ def test_the_lock_holds_for_one_user_from_one_address_only(client, settings):
     assert attempt(client, "dave", "pw").status_code == 302
     elsewhere = Client(REMOTE_ADDR="10.0.0.9")
     assert attempt(elsewhere, "carol", "pw").status_code == 302
+
+
+def test_behind_the_proxy_a_made_up_forwarded_address_does_not_escape_the_lock(client, settings):
+    """The proxy appends the address it saw to X-Forwarded-For; the entries before it are the
+    client's own and change nothing. Other visitors behind the same proxy are not locked."""
+    settings.BEHIND_TLS_PROXY = True
+    make_user("carol")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "carol", headers={"X-Forwarded-For": f"10.0.0.{n}, 203.0.113.5"})
+    again = {"X-Forwarded-For": "10.0.0.99, 203.0.113.5"}
+    assert attempt(client, "carol", "pw", headers=again).status_code == 429
+    elsewhere = {"X-Forwarded-For": "203.0.113.6"}
+    assert attempt(Client(), "carol", "pw", headers=elsewhere).status_code == 302
 
 
 def test_after_the_cool_off_the_user_can_log_in_again(client, settings):

@@ -89,6 +89,22 @@ def test_failed_join_attempts_are_rate_limited_per_ip_address_across_sessions(
     assert other_ip.status_code == 302
 
 
+def test_behind_the_proxy_a_made_up_forwarded_address_does_not_escape_the_limit(
+    db, workshop, settings
+):
+    settings.BEHIND_TLS_PROXY = True
+    settings.WORKSHOP_JOINS_PER_MINUTE_PER_IP = 2
+    statuses = [
+        Client()
+        .post("/w/", {"code": "AAAAAA"}, headers={"X-Forwarded-For": f"10.0.0.{n}, 203.0.113.5"})
+        .status_code
+        for n in range(3)
+    ]
+    assert statuses == [400, 400, 429]
+    elsewhere = {"X-Forwarded-For": "203.0.113.6"}
+    assert Client().post("/w/", {"code": workshop.code}, headers=elsewhere).status_code == 302
+
+
 def test_a_whole_room_behind_one_address_can_join_at_once(db, workshop, settings):
     """A company NAT or proxy puts fifty phones behind one address: successes do not count."""
     settings.WORKSHOP_JOINS_PER_MINUTE_PER_IP = 2
