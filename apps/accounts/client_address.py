@@ -4,8 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address.
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address, or None when the request has none (a request made in process).
 
     Behind the reverse proxy (``BEHIND_TLS_PROXY``) the socket's peer is the proxy, and the
     visitor's address is the one the proxy appended to ``X-Forwarded-For``: its last entry.
@@ -17,4 +17,4 @@ def client_ip(request: HttpRequest) -> str:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
         if forwarded:
             return forwarded
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None

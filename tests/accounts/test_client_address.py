@@ -37,6 +37,13 @@ def test_behind_the_proxy_the_address_the_proxy_appended_is_the_visitors(
     assert client_ip(request(forwarded=forwarded)) == visitor
 
 
+@pytest.mark.parametrize("behind_proxy", [False, True])
+def test_a_request_without_an_address_has_none(settings, behind_proxy):
+    """As django-axes expects (it stores the address in a column PostgreSQL types as inet)."""
+    settings.BEHIND_TLS_PROXY = behind_proxy
+    assert client_ip(request(remote_addr="")) is None
+
+
 def test_login_throttling_and_the_join_limit_use_it(settings):
     from apps.workshops.views import common
 

@@ -25,14 +25,19 @@ def _join_page(request, context: dict, status: int = 200) -> HttpResponse:
     return render(request, "workshops/join.html", context, status=status)
 
 
+def _address(request) -> str:
+    """The counters' key for the visitor's address (one for every request without one)."""
+    return client_ip(request) or "unknown"
+
+
 def _check_rate(request) -> None:
     if not request.session.session_key:
         request.session.save()
-    services.join_attempt_check(ip=client_ip(request), session_key=request.session.session_key)
+    services.join_attempt_check(ip=_address(request), session_key=request.session.session_key)
 
 
 def _failed(request) -> None:
-    services.join_attempt_failed(ip=client_ip(request))
+    services.join_attempt_failed(ip=_address(request))
 
 
 @require_http_methods(["GET", "POST"])
