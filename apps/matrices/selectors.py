@@ -28,10 +28,6 @@ class Row:
     cells: list[Cell]
     findings: list[rules.Finding] = field(default_factory=list)
 
-    @property
-    def status(self) -> rules.Status:
-        return rules.status(self.findings)
-
 
 @dataclass(slots=True)
 class Column:
@@ -67,10 +63,6 @@ class Column:
                 )
                 x += width
         return parts
-
-    @property
-    def status(self) -> rules.Status:
-        return rules.status(self.findings)
 
 
 @dataclass(slots=True)

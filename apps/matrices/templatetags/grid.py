@@ -1,8 +1,10 @@
+from html import escape
+
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from ..rendering import activity_row_html, escape, row_status_html, single_cell_html, status_html
+from ..rendering import activity_row_html, row_status_html, single_cell_html, status_html
 
 register = template.Library()
 
