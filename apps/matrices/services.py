@@ -128,16 +128,9 @@ def responsibility_assign(
     if (before or {}).get("code", "") == code:
         return code  # nothing changes, nothing to record
     note = (before or {}).get("note", "") if code else ""
-    with _cell_transaction():
-        _cell_write(activity=activity, role=role, code=code, note=note)
-        records.cell_changed(
-            matrix=matrix,
-            by=by,
-            activity=activity,
-            role=role,
-            before=before,
-            after=records.cell_state(code, note),
-        )
+    _cell_change(
+        matrix=matrix, activity=activity, role=role, before=before, code=code, note=note, by=by
+    )
     return code
 
 
@@ -160,6 +153,20 @@ def responsibility_annotate(*, matrix: Matrix, activity: Activity, role, note: s
             after={"code": before["code"], "note": note},
         )
     return note
+
+
+def _cell_change(*, matrix, activity, role, before: dict | None, code: str, note: str, by) -> None:
+    """Write a cell (``code`` empty: clear it) and record the change, together."""
+    with _cell_transaction():
+        _cell_write(activity=activity, role=role, code=code, note=note)
+        records.cell_changed(
+            matrix=matrix,
+            by=by,
+            activity=activity,
+            role=role,
+            before=before,
+            after=records.cell_state(code, note),
+        )
 
 
 def _cell_transaction():
@@ -198,14 +205,8 @@ def responsibility_restore(
             f'"{code}" is not a letter of {matrix.scheme_definition.name} any more; '
             "change the scheme back first."
         )
-    _cell_write(activity=activity, role=role, code=code, note=note)
-    records.cell_changed(
-        matrix=matrix,
-        by=by,
-        activity=activity,
-        role=role,
-        before=before,
-        after=records.cell_state(code, note),
+    _cell_change(
+        matrix=matrix, activity=activity, role=role, before=before, code=code, note=note, by=by
     )
 
 
