@@ -7,12 +7,25 @@ per cell would take minutes and measure the services, not the pages.
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from apps.catalog.models import Role, RoleKind
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
 from apps.raci.schemes import RACI, Kind
 
 USERNAME = "bench"
+
+
+def populate(sizes) -> tuple:
+    """Migrate, seed, and create the bench user and a matrix of each (activities, roles) size.
+    Returns the user, its password and the matrices by size."""
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("seed", verbosity=0)
+    user, password = user_create()
+    matrices = {
+        (a, r): matrix_build(team=user.personal_team, activities=a, roles=r) for a, r in sizes
+    }
+    return user, password, matrices
 
 
 def user_create():

@@ -20,7 +20,6 @@ throughput over the floor's. The target asks the cell update for x floor >= 0.5.
 """
 
 import argparse
-import os
 import statistics
 import sys
 
@@ -37,25 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=srv.default_workers())
     args = parser.parse_args(argv)
 
-    work = srv.workdir()
-    db_url = srv.database_url(os.environ.get("DATABASE_URL"), work)
-    env = srv.production_environment(db_url)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    work, db_url, env = srv.django_start()
     from django.db import connection, connections
 
     from . import build
 
     try:
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("seed", verbosity=0)
-        user, password = build.user_create()
-        matrix = build.matrix_build(team=user.personal_team, activities=20, roles=8)
-        target = targets_prepare({(20, 8): matrix})[0]
+        _, password, matrices = build.populate([(20, 8)])
+        target = targets_prepare(matrices)[0]
         vendor = connection.vendor
         connections.close_all()
         server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.ladder_settings"}

@@ -10,7 +10,6 @@ Requests go through Django's test client with production settings (DEBUG off), a
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -28,14 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     activities, roles = (int(n) for n in args.size.lower().split("x"))
 
-    work = srv.workdir()
-    db_url = srv.database_url(os.environ.get("DATABASE_URL"), work)
-    os.environ.update(srv.production_environment(db_url))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    _, db_url, _ = srv.django_start()
     from django.db import connections
     from pyinstrument import Profiler
 
@@ -43,10 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     from .run import HTMX, InProcess, cell_codes, targets_prepare
 
     try:
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("seed", verbosity=0)
-        user, _ = build.user_create()
-        matrix = build.matrix_build(team=user.personal_team, activities=activities, roles=roles)
+        user, _, matrices = build.populate([(activities, roles)])
+        matrix = matrices[activities, roles]
         target = targets_prepare({(activities, roles): matrix})[0]
         inproc = InProcess(user)
         if args.endpoint == "page":

@@ -292,16 +292,10 @@ def main(argv: list[str] | None = None) -> int:
         plan = replace(plan, load_seconds=args.duration)
     write = (not plan.quick) if args.write is None else args.write
 
-    work = srv.workdir()
-    db_url = srv.database_url(os.environ.get("DATABASE_URL"), work)
-    env = srv.production_environment(db_url)
     # Every participant joins from 127.0.0.1: let them all in within the minute.
-    env["WORKSHOP_JOINS_PER_MINUTE_PER_IP"] = str(2 * plan.participants)
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    work, db_url, env = srv.django_start(
+        {"WORKSHOP_JOINS_PER_MINUTE_PER_IP": str(2 * plan.participants)}
+    )
     from django.db import connections
 
     try:
@@ -314,20 +308,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def bench(plan: Plan, env: dict, work, args) -> dict:
-    from django.core.management import call_command
     from django.db import connection, connections
 
     from . import build, load
     from .machine import describe
 
     log(f"database: {env['DATABASE_URL']}")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed", verbosity=0)
-    user, password = build.user_create()
-    matrices = {
-        (a, r): build.matrix_build(team=user.personal_team, activities=a, roles=r)
-        for a, r in plan.sizes
-    }
+    user, password, matrices = build.populate(plan.sizes)
     targets = targets_prepare(matrices)
     machine = describe(connection)
     vendor = connection.vendor

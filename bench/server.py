@@ -148,3 +148,18 @@ class Server:
 
 def workdir() -> Path:
     return Path(tempfile.mkdtemp(prefix="raci-bench-"))
+
+
+def django_start(extra_env: dict[str, str] | None = None) -> tuple[Path, str, dict[str, str]]:
+    """What every bench script starts with: a work directory, a fresh database (see
+    ``database_url``) and the production environment, set in this process, with Django set up
+    on it. Returns the directory, the database's URL and the environment for the server."""
+    work = workdir()
+    db_url = database_url(os.environ.get("DATABASE_URL"), work)
+    env = {**production_environment(db_url), **(extra_env or {})}
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    return work, db_url, env
