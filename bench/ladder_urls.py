@@ -4,15 +4,13 @@ Served only by the ladder's own gunicorn (bench/ladder_settings.py), never by th
 """
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.history import records
 from apps.matrices.access import matrix_for_user
 from apps.matrices.selectors import matrix_structure
-from apps.matrices.services import _cell_write
+from apps.matrices.services import _cell_change, _cell_write
 from config.urls import urlpatterns as app_urlpatterns
 
 
@@ -66,18 +64,18 @@ def written(request, slug):
 @require_POST
 @login_required
 def recorded(request, slug):
-    """...and the history: the write and its Change row, in one transaction."""
+    """...and the history: the write and its Change row in one transaction, as the cell
+    update makes them (the cell's state before is not read: the cell update has it)."""
     matrix, activity, role, code = _cell(request, slug)
-    with transaction.atomic():
-        _cell_write(activity=activity, role=role, code=code, note="")
-        records.cell_changed(
-            matrix=matrix,
-            by=request.user,
-            activity=activity,
-            role=role,
-            before=None,
-            after=records.cell_state(code),
-        )
+    _cell_change(
+        matrix=matrix,
+        activity=activity,
+        role=role,
+        before=None,
+        code=code,
+        note="",
+        by=request.user,
+    )
     return ok()
 
 
