@@ -4,6 +4,7 @@ Everything that differs between a laptop and a server comes from the environment
 stops the process with ImproperlyConfigured instead of being silently replaced by a default.
 """
 
+import importlib.util
 import os
 import secrets
 import tempfile
@@ -155,6 +156,25 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# django-debug-toolbar, for development only: on with DEBUG and the dev extras installed (what
+# `make run` has), never in production (DEBUG off) nor under pytest. DEBUG_TOOLBAR=false hides it.
+DEBUG_TOOLBAR = (
+    DEBUG
+    and env_bool("DEBUG_TOOLBAR", True)
+    and "PYTEST_VERSION" not in os.environ
+    and importlib.util.find_spec("debug_toolbar") is not None
+)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS.append("debug_toolbar")
+    # Early, after the static files (which it has nothing to say about).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+    )
+    INTERNAL_IPS = ["127.0.0.1", "::1"]
+    # A small tab at the page's edge rather than a panel over the page.
+    DEBUG_TOOLBAR_CONFIG = {"SHOW_COLLAPSED": True}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -106,3 +106,52 @@ def test_it_sends_security_headers(client):
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def settings_in_a_process(expression: str, **env) -> str:
+    """Evaluate ``expression`` (with ``settings`` and ``reverse``) in a new process that is not
+    under pytest, with ``env`` added to the environment."""
+    environment = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    for name in ("PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        environment.pop(name, None)
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"from django.urls import reverse; print({expression})"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+TOOLBAR_ON = (
+    "'debug_toolbar' in settings.INSTALLED_APPS, "
+    "'debug_toolbar.middleware.DebugToolbarMiddleware' in settings.MIDDLEWARE"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "on"),
+    [
+        ({"DEBUG": "true"}, True),
+        ({"DEBUG": "false"}, False),
+        ({"DEBUG": "true", "DEBUG_TOOLBAR": "false"}, False),
+    ],
+)
+def test_the_debug_toolbar_is_on_in_development_only(env, on):
+    assert settings_in_a_process(TOOLBAR_ON, **env) == f"{on} {on}"
+    if on:
+        assert settings_in_a_process("reverse('djdt:render_panel')", **env).startswith(
+            "/__debug__/"
+        )
+
+
+def test_the_debug_toolbar_is_off_under_the_tests(settings):
+    assert settings.DEBUG_TOOLBAR is False
+    assert "debug_toolbar" not in settings.INSTALLED_APPS
