@@ -62,6 +62,10 @@ class Matrix(models.Model):
     # Random rather than counted, so that no value comes back: not after a rolled-back change,
     # not when a fixture or a restored backup brings an old row back.
     structure_version = models.BigIntegerField(default=new_structure_version, editable=False)
+    # Counts the changes: each announced change (apps/matrices/announce.py) raises it by one,
+    # in the change's transaction, so versions follow the order in which changes commit. Every
+    # live update carries it, and a browser that sees a gap knows it missed one and catches up.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = MatrixManager()
 
