@@ -6,16 +6,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEBUG_TOOLBAR ?= false
 
 # The first Python >= 3.12 found: on PATH, then under pyenv. Override with `make PYTHON=...`.
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
 	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; raise SystemExit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		command -v "$$p"; break; fi; done)
 
-.PHONY: help install run test test-fast lint fmt check-deploy screenshots clean bench bench-quick
+.PHONY: help install run dev test test-fast lint fmt check-deploy screenshots clean bench bench-quick
 
 help:
-	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
+	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/ (HOST=, PORT= to change)"
+	@echo "make dev    make run, with django-debug-toolbar"
 	@echo "make test   install and run every test"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make fmt    format and fix the code with ruff"
@@ -44,7 +46,11 @@ run: install
 	$(PY) manage.py seed
 	@$(PY) manage.py ensure_local_admin --url "http://$(HOST):$(PORT)/"
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true DEBUG_TOOLBAR=$(DEBUG_TOOLBAR) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# `make run` with django-debug-toolbar (queries, templates and timings of each page), for developers.
+dev:
+	@$(MAKE) --no-print-directory run DEBUG_TOOLBAR=true
 
 test: install node_modules/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -157,11 +157,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# django-debug-toolbar, for development only: on with DEBUG and the dev extras installed (what
-# `make run` has), never in production (DEBUG off) nor under pytest. DEBUG_TOOLBAR=false hides it.
+# django-debug-toolbar, for developers only: on when asked for (DEBUG_TOOLBAR=true, what `make dev`
+# sets) with DEBUG and the dev extras installed; never in production (DEBUG off) nor under pytest.
+# Off under `make run`: it is what a new user runs, and the toolbar's tab covers the grid on a phone.
 DEBUG_TOOLBAR = (
     DEBUG
-    and env_bool("DEBUG_TOOLBAR", True)
+    and env_bool("DEBUG_TOOLBAR", False)
     and "PYTEST_VERSION" not in os.environ
     and importlib.util.find_spec("debug_toolbar") is not None
 )

@@ -139,12 +139,13 @@ TOOLBAR_ON = (
 @pytest.mark.parametrize(
     ("env", "on"),
     [
-        ({"DEBUG": "true"}, True),
-        ({"DEBUG": "false"}, False),
+        ({"DEBUG": "true", "DEBUG_TOOLBAR": "true"}, True),
+        ({"DEBUG": "true"}, False),
+        ({"DEBUG": "false", "DEBUG_TOOLBAR": "true"}, False),
         ({"DEBUG": "true", "DEBUG_TOOLBAR": "false"}, False),
     ],
 )
-def test_the_debug_toolbar_is_on_in_development_only(env, on):
+def test_the_debug_toolbar_is_shown_only_to_developers_who_ask(env, on):
     assert settings_in_a_process(TOOLBAR_ON, **env) == f"{on} {on}"
     if on:
         assert settings_in_a_process("reverse('djdt:render_panel')", **env).startswith(
