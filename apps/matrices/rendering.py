@@ -49,7 +49,7 @@ def cell_html(
             f"{', has a note' if note else ''}"
         )
         return (
-            f'<td class="{classes}" {attrs} role="gridcell"><button type="button" '
+            f'<td class="{classes}" {attrs}><button type="button" '
             f'class="cell-button" tabindex="-1" aria-haspopup="menu" aria-label="{label}"'
             f"{described}>{badge}</button>{tip}</td>"
         )
@@ -119,9 +119,9 @@ def activity_row_html(row: Row, editable: bool, role_names: list[str], menu_url:
     )
     return (
         f'<tr id="activity-{activity.pk}" class="activity-row" data-activity="{activity.pk}"'
-        f'{draggable}><th scope="row" class="activity"><span class="activity-head">{handle}'
+        f'{draggable}><th scope="row" class="activity"><div class="activity-head">{handle}'
         f'<span class="activity-text"><span class="activity-name">{name}</span>{description}'
-        f"</span>{menu}</span></th>{cells}{row_status_html(row)}</tr>\n"
+        f"</span>{menu}</div></th>{cells}{row_status_html(row)}</tr>\n"
     )
 
 
