@@ -5,3 +5,6 @@ class HistoryConfig(AppConfig):
     name = "apps.history"
     label = "history"
     verbose_name = "History"
+
+    def ready(self):
+        from . import records  # noqa: F401 - connects the listener

@@ -3,23 +3,9 @@
 from django.conf import settings
 from django.db import models
 
+from apps.matrices.changes import Action
 
-class Action(models.TextChoices):
-    CELL = "cell", "Cell"
-    ACTIVITY_ADD = "activity_add", "Activity added"
-    ACTIVITY_EDIT = "activity_edit", "Activity edited"
-    ACTIVITY_MOVE = "activity_move", "Activity moved"
-    ACTIVITY_DELETE = "activity_delete", "Activity deleted"
-    PHASE_ADD = "phase_add", "Phase added"
-    PHASE_RENAME = "phase_rename", "Phase renamed"
-    PHASE_MOVE = "phase_move", "Phase moved"
-    PHASE_DELETE = "phase_delete", "Phase deleted"
-    COLUMN_ADD = "column_add", "Column added"
-    COLUMN_MOVE = "column_move", "Column moved"
-    COLUMN_REMOVE = "column_remove", "Column removed"
-    DETAILS = "details", "Title and description"
-    OPTIONS = "options", "Rule options"
-    SCHEME = "scheme", "Scheme"
+__all__ = ["Action", "Change", "Snapshot"]
 
 
 class Change(models.Model):

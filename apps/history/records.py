@@ -1,15 +1,20 @@
-"""Writing the history: one ``Change`` row per change, one query each.
+"""Writing the history: one ``Change`` row for each change a matrix service announces.
 
-The matrix services call these after they change something; they import nothing from the
-matrices app, so the services can import them. Undo (services.py) runs the same services
-inside ``reverting(change)``, so the change an undo makes points back at what it reverted.
+The matrix services announce every change (apps/matrices/changes.py) inside its transaction;
+``record`` listens, so the entry commits with the change or not at all (undo reads it). Undo
+(services.py) runs the same services inside ``reverting(change)``, so the change an undo makes
+points back at what it reverted.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from .models import Action, Change
+from django.dispatch import receiver
+
+from apps.matrices.changes import MatrixChange, change_made
+
+from .models import Change
 
 _reverting: ContextVar[Change | None] = ContextVar("reverting", default=None)
 
@@ -23,65 +28,21 @@ def reverting(change: Change) -> Iterator[None]:
         _reverting.reset(token)
 
 
-def record(
-    *,
-    matrix,
-    by,
-    action: Action,
-    summary: str,
-    activity_id: int | None = None,
-    role_id: int | None = None,
-    before=None,
-    after=None,
-) -> Change:
+@receiver(change_made, dispatch_uid="history_record")
+def record(sender, change: MatrixChange, **kwargs) -> Change:
     reverts = _reverting.get()
+    summary = change.summary
     if reverts is not None:
         summary = f"Undo: {summary}"
         _reverting.set(None)  # one undo, one change that points back
     return Change.objects.create(
-        matrix_id=matrix.pk,
-        by=by if by is not None and by.is_authenticated else None,
-        action=action,
+        matrix_id=change.matrix_id,
+        by=change.by,
+        action=change.action,
         summary=summary[:500],
-        activity_id=activity_id,
-        role_id=role_id,
-        before=before,
-        after=after,
+        activity_id=change.activity_id,
+        role_id=change.role_id,
+        before=change.before,
+        after=change.after,
         reverts=reverts,
     )
-
-
-def quoted(name: str, limit: int = 80) -> str:
-    return f"“{name if len(name) <= limit else name[: limit - 1] + '…'}”"
-
-
-def cell_state(code: str, note: str = "") -> dict | None:
-    return {"code": code, "note": note} if code else None
-
-
-def cell_changed(*, matrix, by, activity, role, before: dict | None, after: dict | None) -> Change:
-    old, new = (before or {}).get("code", ""), (after or {}).get("code", "")
-    where = f"{role.name} on {quoted(activity.name)}"
-    if old == new:
-        note = (after or {}).get("note", "")
-        summary = f"Note on {where}: {quoted(note)}" if note else f"Note removed on {where}"
-    elif not old:
-        summary = f"{where}: set {new}"
-    elif not new:
-        summary = f"{where}: cleared {old}"
-    else:
-        summary = f"{where}: {old} → {new}"
-    return record(
-        matrix=matrix,
-        by=by,
-        action=Action.CELL,
-        summary=summary,
-        activity_id=activity.pk,
-        role_id=role.pk,
-        before=_named(before, activity, role),
-        after=_named(after, activity, role),
-    )
-
-
-def _named(state: dict | None, activity, role) -> dict:
-    return {**(state or {"code": "", "note": ""}), "activity": activity.name, "role": role.name}

@@ -61,7 +61,12 @@ class MatrixAdmin(admin.ModelAdmin):
                 recorded[group] = edited
                 for name in edited:  # saved, and recorded, by matrix_update below
                     setattr(obj, name, form.initial[name])
-        super().save_model(request, obj, form, change)
+        # Only the other fields the form changed: a full save would also write back the version
+        # counters as they were when the form was opened, under changes made since.
+        edited = {name for group in recorded.values() for name in group}
+        others = [name for name in form.changed_data if name not in edited]
+        if others:
+            obj.save(update_fields=others)
         for edited in recorded.values():
             matrix_update(matrix=obj, by=request.user, **edited)
 

@@ -3,11 +3,9 @@
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F
 
 from apps.catalog.models import Role
-from apps.history.models import Change
 from apps.raci import rules
 from apps.raci.schemes import Letter, Scheme
 
@@ -379,20 +377,15 @@ def _letters_have_findings(scheme: Scheme, options: rules.Options, codes) -> boo
 
 
 def matrices_for_home(user):
-    """The user's matrices with their sizes, newest first, in one query."""
+    """The user's matrices with their sizes, most recently changed first, in one query (every
+    announced change sets ``updated_at``, see changes.announce)."""
     return (
         Matrix.objects.for_user(user)
         .select_related("team")
         .annotate(
             activity_count=Count("activities", distinct=True),
             role_count=Count("columns", distinct=True),
-            # A cell change touches no matrix row; its history entry says when it happened.
-            changed_at=Coalesce(
-                Subquery(
-                    Change.objects.filter(matrix=OuterRef("pk")).order_by("-at").values("at")[:1]
-                ),
-                "updated_at",
-            ),
+            changed_at=F("updated_at"),
         )
         .order_by("-changed_at", "pk")
     )

@@ -9,10 +9,9 @@ from django.utils.text import slugify
 from apps.accounts.models import Team
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Role, RoleKind
-from apps.history import records
-from apps.history.models import Action
 from apps.raci.schemes import get_scheme
 
+from .changes import Action, announce, announce_cell, cell_state, quoted
 from .models import Activity, Matrix, MatrixRole, Phase, Responsibility, new_structure_version
 
 SLUG_MAX_LENGTH = Matrix._meta.get_field("slug").max_length
@@ -99,8 +98,8 @@ class EditError(ValueError):
     """A change the user asked for that cannot be made; the message says why."""
 
 
-# Every service below that changes a matrix records the change (apps/history/records.py) with
-# ``by``, the user who made it, and what undo needs to put it back (apps/history/services.py).
+# Every service below that changes a matrix announces the change (changes.py) with ``by``, the
+# user who made it, and what undo needs to put it back; history and the live layer listen.
 
 UNKNOWN = object()  # ``current`` not given: the service reads the cell itself
 
@@ -144,7 +143,7 @@ def responsibility_annotate(*, matrix: Matrix, activity: Activity, role, note: s
         return note
     with _cell_transaction():
         Responsibility.objects.filter(activity=activity, role=role).update(note=note)
-        records.cell_changed(
+        announce_cell(
             matrix=matrix,
             by=by,
             activity=activity,
@@ -159,13 +158,13 @@ def _cell_change(*, matrix, activity, role, before: dict | None, code: str, note
     """Write a cell (``code`` empty: clear it) and record the change, together."""
     with _cell_transaction():
         _cell_write(activity=activity, role=role, code=code, note=note)
-        records.cell_changed(
+        announce_cell(
             matrix=matrix,
             by=by,
             activity=activity,
             role=role,
             before=before,
-            after=records.cell_state(code, note),
+            after=cell_state(code, note),
         )
 
 
@@ -261,11 +260,11 @@ def activity_create(
         position=0 if last is None else last + 1,
     )
     structure_changed(matrix)
-    records.record(
+    announce(
         matrix=matrix,
         by=by,
         action=Action.ACTIVITY_ADD,
-        summary=f"Added activity {records.quoted(name)} to {records.quoted(phase.name)}",
+        summary=f"Added activity {quoted(name)} to {quoted(phase.name)}",
         activity_id=activity.pk,
         after={"id": activity.pk, "name": name},
     )
@@ -287,12 +286,12 @@ def activity_update(*, activity: Activity, name: str, description: str, by=None)
     activity.name, activity.description = name, description
     activity.save(update_fields=["name", "description"])
     summary = (
-        f"Renamed activity {records.quoted(before['name'])} to {records.quoted(name)}"
+        f"Renamed activity {quoted(before['name'])} to {quoted(name)}"
         if before["name"] != name
-        else f"Edited the description of {records.quoted(name)}"
+        else f"Edited the description of {quoted(name)}"
     )
     structure_changed(activity.matrix)
-    records.record(
+    announce(
         matrix=activity.matrix,
         by=by,
         action=Action.ACTIVITY_EDIT,
@@ -308,11 +307,11 @@ def activity_update(*, activity: Activity, name: str, description: str, by=None)
 def activity_delete(*, activity: Activity, by=None) -> None:
     state = _activity_state(activity)
     structure_changed(activity.matrix)
-    records.record(
+    announce(
         matrix=activity.matrix,
         by=by,
         action=Action.ACTIVITY_DELETE,
-        summary=f"Deleted activity {records.quoted(activity.name)}",
+        summary=f"Deleted activity {quoted(activity.name)}",
         activity_id=activity.pk,
         before=state,
     )
@@ -376,13 +375,13 @@ def _activity_place(activity, phase, index, by, old_siblings) -> None:
         activity.save(update_fields=["phase"])
     siblings.insert(index, activity)
     _renumber(siblings)
-    where = f"to {records.quoted(phase.name)}" if phase.pk != old_phase.pk else "within its phase"
+    where = f"to {quoted(phase.name)}" if phase.pk != old_phase.pk else "within its phase"
     structure_changed(activity.matrix)
-    records.record(
+    announce(
         matrix=activity.matrix,
         by=by,
         action=Action.ACTIVITY_MOVE,
-        summary=f"Moved activity {records.quoted(activity.name)} {where}",
+        summary=f"Moved activity {quoted(activity.name)} {where}",
         activity_id=activity.pk,
         before={"phase_id": old_phase.pk, "phase": old_phase.name, "index": old_index},
         after={"phase_id": phase.pk, "phase": phase.name, "index": index},
@@ -415,11 +414,11 @@ def phase_create(*, matrix: Matrix, name: str, by=None, index: int | None = None
     if index is not None:
         _place(list(matrix.phases.order_by("position", "pk")), phase, index)
     structure_changed(matrix)
-    records.record(
+    announce(
         matrix=matrix,
         by=by,
         action=Action.PHASE_ADD,
-        summary=f"Added phase {records.quoted(name)}",
+        summary=f"Added phase {quoted(name)}",
         after={"id": phase.pk, "name": name},
     )
     return phase
@@ -435,11 +434,11 @@ def phase_rename(*, phase: Phase, name: str, by=None) -> Phase:
     phase.name = name
     phase.save(update_fields=["name"])
     structure_changed(phase.matrix)
-    records.record(
+    announce(
         matrix=phase.matrix,
         by=by,
         action=Action.PHASE_RENAME,
-        summary=f"Renamed phase {records.quoted(old)} to {records.quoted(name)}",
+        summary=f"Renamed phase {quoted(old)} to {quoted(name)}",
         before={"id": phase.pk, "name": old},
         after={"id": phase.pk, "name": name},
     )
@@ -454,11 +453,11 @@ def phase_delete(*, phase: Phase, by=None) -> None:
         )
     phases = list(phase.matrix.phases.order_by("position", "pk"))
     structure_changed(phase.matrix)
-    records.record(
+    announce(
         matrix=phase.matrix,
         by=by,
         action=Action.PHASE_DELETE,
-        summary=f"Deleted phase {records.quoted(phase.name)}",
+        summary=f"Deleted phase {quoted(phase.name)}",
         before={"id": phase.pk, "name": phase.name, "index": _index(phases, phase)},
     )
     phase.delete()
@@ -473,11 +472,11 @@ def phase_place(*, phase: Phase, index: int, by=None) -> None:
         return
     _place(phases, phase, index)
     structure_changed(phase.matrix)
-    records.record(
+    announce(
         matrix=phase.matrix,
         by=by,
         action=Action.PHASE_MOVE,
-        summary=f"Moved phase {records.quoted(phase.name)} {'up' if index < old else 'down'}",
+        summary=f"Moved phase {quoted(phase.name)} {'up' if index < old else 'down'}",
         before={"id": phase.pk, "index": old},
         after={"id": phase.pk, "index": index},
     )
@@ -499,11 +498,11 @@ def column_add(*, matrix: Matrix, role: Role, by=None) -> MatrixRole:
         matrix=matrix, role=role, position=0 if last is None else last + 1
     )
     structure_changed(matrix)
-    records.record(
+    announce(
         matrix=matrix,
         by=by,
         action=Action.COLUMN_ADD,
-        summary=f"Added the column {records.quoted(role.name)}",
+        summary=f"Added the column {quoted(role.name)}",
         role_id=role.pk,
         after={"role_id": role.pk, "role": role.name},
     )
@@ -525,11 +524,11 @@ def column_remove(*, matrix: Matrix, role: Role, by=None) -> int:
     MatrixRole.objects.filter(matrix=matrix, role=role).delete()
     letters = f" and its {removed} letter{'s' if removed != 1 else ''}" if removed else ""
     structure_changed(matrix)
-    records.record(
+    announce(
         matrix=matrix,
         by=by,
         action=Action.COLUMN_REMOVE,
-        summary=f"Removed the column {records.quoted(role.name)}{letters}",
+        summary=f"Removed the column {quoted(role.name)}{letters}",
         role_id=role.pk,
         before=state,
     )
@@ -559,12 +558,11 @@ def column_place(*, matrix: Matrix, role: Role, index: int, by=None) -> None:
         return
     _place(columns, column, index)
     structure_changed(matrix)
-    records.record(
+    announce(
         matrix=matrix,
         by=by,
         action=Action.COLUMN_MOVE,
-        summary=f"Moved the column {records.quoted(role.name)} "
-        f"{'left' if index < old else 'right'}",
+        summary=f"Moved the column {quoted(role.name)} {'left' if index < old else 'right'}",
         role_id=role.pk,
         before={"role_id": role.pk, "index": old},
         after={"role_id": role.pk, "index": index},
@@ -614,16 +612,13 @@ def matrix_update(*, matrix: Matrix, by=None, **fields) -> Matrix:
     if set(fields) <= set(DETAIL_FIELDS):
         action = Action.DETAILS
         summary = (
-            f"Renamed the matrix {records.quoted(before['title'])} "
-            f"to {records.quoted(matrix.title)}"
+            f"Renamed the matrix {quoted(before['title'])} to {quoted(matrix.title)}"
             if before.get("title", matrix.title) != matrix.title
             else "Edited the description"
         )
     else:
         action, summary = Action.OPTIONS, "Changed the rule options"
-    records.record(
-        matrix=matrix, by=by, action=action, summary=summary, before=before, after=fields
-    )
+    announce(matrix=matrix, by=by, action=action, summary=summary, before=before, after=fields)
     return matrix
 
 
@@ -684,7 +679,7 @@ def matrix_change_scheme(
             ignore_conflicts=True,
         )
     letters = f", dropping {dropped} letter{'s' if dropped != 1 else ''}" if dropped else ""
-    records.record(
+    announce(
         matrix=matrix,
         by=by,
         action=Action.SCHEME,

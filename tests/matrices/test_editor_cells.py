@@ -12,7 +12,7 @@ from apps.accounts.models import AccessLevel
 from apps.catalog.models import Role
 from apps.catalog.seeding import REFERENCE_SLUG
 from apps.history.models import Change
-from apps.matrices import services
+from apps.matrices.changes import change_made
 from apps.matrices.models import Activity, Matrix, Responsibility
 from apps.matrices.selectors import cell_change_grid, grid_data, matrix_grid, matrix_structure
 from apps.matrices.services import responsibility_annotate, responsibility_assign
@@ -369,11 +369,11 @@ def test_a_cell_update_costs_the_same_queries_whatever_the_matrix_size(
     matrix = make_matrix(team=team, activities=size, roles=12, phases=6)
     activity, role = rows(matrix)[size // 2], columns(matrix)[5]
     client_in.get(matrix.get_absolute_url())
-    # session, user, matrix + access, cells, upsert (or delete), history. The columns, phases
-    # and activities come from the structure cache, which the page request above filled.
-    # Clearing is one DELETE too: no transaction around it (SQLite would add BEGIN, COMMIT).
+    # session, user, matrix + access, cells, upsert (or delete), the matrix's version, history.
+    # The columns, phases and activities come from the structure cache, which the page request
+    # above filled.
     for code in (CONSULTED, INFORMED, ""):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             response = client_in.post(
                 assign_url(matrix),
                 {"activity": activity.pk, "role": role.pk, "code": code},
@@ -452,9 +452,12 @@ def test_a_cell_changes_only_together_with_its_history_entry(team, monkeypatch, 
     def history_fails(**kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr(services.records, "cell_changed", history_fails)
-    with pytest.raises(DatabaseError):
-        CELL_EDITS[edit](**cell)
+    change_made.connect(history_fails, dispatch_uid="test_history_fails")
+    try:
+        with pytest.raises(DatabaseError):
+            CELL_EDITS[edit](**cell)
+    finally:
+        change_made.disconnect(dispatch_uid="test_history_fails")
     assert list(Responsibility.objects.values_list("activity", "role", "code", "note")) == stored
     assert Change.objects.count() == changes
 
@@ -474,9 +477,10 @@ def test_a_note_costs_the_same_queries_whatever_the_matrix_size(
     matrix = make_matrix(team=team, activities=size, roles=12, phases=6)
     activity, owner = rows(matrix)[size // 2], columns(matrix)[0]
     client_in.get(matrix.get_absolute_url())
-    # session, user, matrix + access, the cell before, its update, history, the cell as stored;
-    # the activity and the role come from the structure cache, which the page request filled.
-    with django_assert_num_queries(7):
+    # session, user, matrix + access, the cell before, its update, the matrix's version, history,
+    # the cell as stored; the activity and the role come from the structure cache, which the
+    # page request filled.
+    with django_assert_num_queries(8):
         response = client_in.post(
             reverse("matrices:annotate", args=[matrix.slug]),
             {"activity": activity.pk, "role": owner.pk, "note": "Signs off the budget"},

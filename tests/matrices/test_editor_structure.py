@@ -684,12 +684,13 @@ def test_a_structure_change_without_htmx_redirects_to_the_matrix(client_in, matr
 # --- Cost ---------------------------------------------------------------------------------------
 
 # session, user, matrix + access, activity, savepoint, activity.matrix, phases, the phase's
-# activities, renumbering, the structure version, the history entry, release; then the grid:
-# columns, phases and activities (the structure changed, so the cache misses), cells.
-QUERIES_SHIFT_WITHIN = 14
+# activities, renumbering, the structure version, the matrix's version, the history entry,
+# release; then the grid: columns, phases and activities (the structure changed, so the cache
+# misses), cells.
+QUERIES_SHIFT_WITHIN = 15
 # ... and moving into the next phase: its first activity, savepoint, its activities, save,
 # renumbering, release (instead of renumbering the first phase).
-QUERIES_SHIFT_ACROSS = 17
+QUERIES_SHIFT_ACROSS = 18
 
 
 @pytest.mark.parametrize("size", [20, 300])

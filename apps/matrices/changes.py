@@ -1,0 +1,173 @@
+"""Every change to a matrix is announced here, once, by the service that made it.
+
+A service calls ``announce`` inside the change's transaction. It raises the matrix's version and
+tells two kinds of listener, who live in the apps above this one (matrices imports none of them):
+
+- ``change_made`` is sent at once, inside the transaction, for what must commit with the change
+  or not at all: the history entry, which undo reads (apps/history/records.py);
+- ``change_committed`` is sent after the transaction commits (``transaction.on_commit``), for
+  what tells the world: the live layer's broadcast to every open browser (apps/live). A change
+  that rolls back is never heard of.
+
+Both receive the same ``MatrixChange``.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+change_made = Signal()
+change_committed = Signal()
+
+
+class Action(models.TextChoices):
+    CELL = "cell", "Cell"
+    CELLS = "cells", "Cells"
+    ACTIVITY_ADD = "activity_add", "Activity added"
+    ACTIVITY_EDIT = "activity_edit", "Activity edited"
+    ACTIVITY_MOVE = "activity_move", "Activity moved"
+    ACTIVITY_DELETE = "activity_delete", "Activity deleted"
+    PHASE_ADD = "phase_add", "Phase added"
+    PHASE_RENAME = "phase_rename", "Phase renamed"
+    PHASE_MOVE = "phase_move", "Phase moved"
+    PHASE_DELETE = "phase_delete", "Phase deleted"
+    COLUMN_ADD = "column_add", "Column added"
+    COLUMN_MOVE = "column_move", "Column moved"
+    COLUMN_REMOVE = "column_remove", "Column removed"
+    DETAILS = "details", "Title and description"
+    OPTIONS = "options", "Rule options"
+    SCHEME = "scheme", "Scheme"
+    REPLACE = "replace", "Contents replaced"
+
+
+# What the other browsers must redraw after each kind of change (apps/live): only the cells
+# named in the change, the matrix's title and description, or the whole grid with its summaries.
+CELL_ACTIONS = frozenset({Action.CELL, Action.CELLS})
+DETAIL_ACTIONS = frozenset({Action.DETAILS})
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixChange:
+    """One change to a matrix, as its service describes it.
+
+    ``before`` and ``after`` hold what undo needs to put it back (apps/history/services.py);
+    ``cells`` names the (activity id, role id) of every cell whose letter or note changed.
+    """
+
+    matrix: Any
+    version: int
+    action: Action
+    summary: str
+    by: Any = None
+    activity_id: int | None = None
+    role_id: int | None = None
+    before: Any = None
+    after: Any = None
+    cells: tuple[tuple[int, int], ...] = field(default=())
+
+    @property
+    def matrix_id(self) -> int:
+        return self.matrix.pk
+
+    @property
+    def by_name(self) -> str:
+        by = self.by
+        if by is None or not getattr(by, "is_authenticated", False):
+            return ""
+        return by.get_full_name() or by.get_username()
+
+
+def announce(
+    *,
+    matrix,
+    by,
+    action: Action,
+    summary: str,
+    activity_id: int | None = None,
+    role_id: int | None = None,
+    before=None,
+    after=None,
+    cells=(),
+) -> MatrixChange:
+    """Raise the matrix's version and announce the change (see the module's docstring).
+
+    Must run inside the change's transaction: the version's row lock (on PostgreSQL) then
+    orders the changes to one matrix, so versions follow the order in which they commit.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("announce() belongs inside the transaction of the change it announces.")
+    change = MatrixChange(
+        matrix=matrix,
+        version=_next_version(matrix),
+        action=action,
+        summary=summary[:500],
+        by=by if by is not None and getattr(by, "is_authenticated", False) else None,
+        activity_id=activity_id,
+        role_id=role_id,
+        before=before,
+        after=after,
+        cells=tuple(cells),
+    )
+    change_made.send(sender=type(matrix), change=change)
+    transaction.on_commit(lambda: change_committed.send_robust(sender=type(matrix), change=change))
+    return change
+
+
+def _next_version(matrix) -> int:
+    """One statement: raise the version (and the time of the last change) and read it back."""
+    table = matrix._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET version = version + 1, updated_at = %s "  # noqa: S608 - our table
+            "WHERE id = %s RETURNING version",
+            [now, matrix.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise matrix.DoesNotExist("The matrix was deleted while it was being changed.")
+    matrix.version, matrix.updated_at = row[0], now
+    return row[0]
+
+
+def quoted(name: str, limit: int = 80) -> str:
+    return f"“{name if len(name) <= limit else name[: limit - 1] + '…'}”"
+
+
+def cell_state(code: str, note: str = "") -> dict | None:
+    return {"code": code, "note": note} if code else None
+
+
+def announce_cell(
+    *, matrix, by, activity, role, before: dict | None, after: dict | None
+) -> MatrixChange:
+    """A cell's letter or note changed: ``before`` and ``after`` are {"code", "note"} or None."""
+    old, new = (before or {}).get("code", ""), (after or {}).get("code", "")
+    where = f"{role.name} on {quoted(activity.name)}"
+    if old == new:
+        note = (after or {}).get("note", "")
+        summary = f"Note on {where}: {quoted(note)}" if note else f"Note removed on {where}"
+    elif not old:
+        summary = f"{where}: set {new}"
+    elif not new:
+        summary = f"{where}: cleared {old}"
+    else:
+        summary = f"{where}: {old} → {new}"
+    return announce(
+        matrix=matrix,
+        by=by,
+        action=Action.CELL,
+        summary=summary,
+        activity_id=activity.pk,
+        role_id=role.pk,
+        before=_named(before, activity, role),
+        after=_named(after, activity, role),
+        cells=[(activity.pk, role.pk)],
+    )
+
+
+def _named(state: dict | None, activity, role) -> dict:
+    return {**(state or {"code": "", "note": ""}), "activity": activity.name, "role": role.name}
