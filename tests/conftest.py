@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from apps.accounts.models import AccessLevel, Membership, Team
 from apps.catalog.models import Role, RoleKind
-from apps.catalog.seeding import seed_reference_content
+from apps.exchange.seeding import seed_reference_content
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
 from apps.matrices.selectors import structure_cache_clear
 from apps.raci.schemes import RACI, Kind

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Team
 from apps.catalog.models import Role, Source
-from apps.catalog.seeding import REFERENCE_SLUG
+from apps.exchange.seeding import REFERENCE_SLUG
 from apps.matrices.models import Matrix, Responsibility
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,9 @@
-"""Loading the reference content derived from the source articles."""
+"""Loading the reference content derived from the source articles, and the sample matrix.
+
+The reference content spans the catalog (sources, roles) and the matrices (the reference
+template); the sample matrix belongs to a sample team (accounts). Seeding needs all three, so it
+lives here, above them: every import points down the layers (tests/test_layers.py).
+"""
 
 from pathlib import Path
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from apps.accounts.models import AccessLevel, Membership
-from apps.catalog.seeding import SAMPLE_SLUG, sample_matrix_ensure
+from apps.exchange.seeding import SAMPLE_SLUG, sample_matrix_ensure
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from apps.catalog.seeding import sample_matrix_ensure, sample_team_join, seed_reference_content
+from apps.exchange.seeding import sample_matrix_ensure, sample_team_join, seed_reference_content
 from tests.conftest import make_user
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

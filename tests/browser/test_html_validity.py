@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from apps.accounts.models import AccessLevel
 from apps.accounts.services import invite_create
-from apps.catalog.seeding import sample_matrix_ensure, sample_team_join
+from apps.exchange.seeding import sample_matrix_ensure, sample_team_join
 from apps.matrices.models import Responsibility
 from apps.sharing.services import share_link_create
 from apps.workshops import services as workshops

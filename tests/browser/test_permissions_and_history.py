@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from apps.accounts.models import AccessLevel, Membership
 from apps.accounts.services import invite_create
-from apps.catalog.seeding import sample_team
+from apps.exchange.seeding import sample_team
 from apps.history.services import change_undo, snapshot_create
 from apps.matrices.models import Responsibility
 from apps.matrices.services import responsibility_annotate, responsibility_assign

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from apps.accounts.services import invite_create
-from apps.catalog.seeding import sample_team_join
+from apps.exchange.seeding import sample_team_join
 from apps.history.services import snapshot_create
 from apps.matrices.models import Matrix
 from apps.sharing.services import share_link_create

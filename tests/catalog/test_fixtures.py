@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from apps.catalog.models import Role, RoleKind
-from apps.catalog.seeding import FIXTURE_FILES, REFERENCE_SLUG
+from apps.exchange.seeding import FIXTURE_FILES, REFERENCE_SLUG
 from apps.matrices.models import Activity, Matrix, Responsibility
 from apps.raci.schemes import RACI, Kind
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from apps.catalog.models import Role, Source
-from apps.catalog.seeding import REFERENCE_SLUG, SAMPLE_SLUG, seed_reference_content
+from apps.exchange.seeding import REFERENCE_SLUG, SAMPLE_SLUG, seed_reference_content
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.models import AccessLevel
 from apps.catalog.models import Role, RoleKind
-from apps.catalog.seeding import REFERENCE_SLUG
+from apps.exchange.seeding import REFERENCE_SLUG
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
 from apps.raci.exchange.jsonfile import read_json
 from apps.raci.schemes import RACI, Kind

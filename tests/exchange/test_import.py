@@ -14,7 +14,7 @@ from django.db import IntegrityError
 
 from apps.accounts.models import AccessLevel, Membership, Team
 from apps.catalog.models import Role, RoleKind
-from apps.catalog.seeding import REFERENCE_SLUG
+from apps.exchange.seeding import REFERENCE_SLUG
 from apps.exchange.selectors import matrix_document
 from apps.exchange.services import matrix_import
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from apps.accounts.models import AccessLevel
-from apps.catalog.seeding import REFERENCE_SLUG, sample_matrix_ensure
+from apps.exchange.seeding import REFERENCE_SLUG, sample_matrix_ensure
 from apps.matrices.access import matrix_for_user
 from apps.raci.schemes import RACI, Kind
 from tests.conftest import add_member, make_matrix, make_user
@@ -56,7 +56,7 @@ def test_the_reference_template_is_readable_by_everyone_and_editable_by_no_one(c
 
 
 def test_the_sample_matrix_shows_the_reference_content(client, admin_user):
-    from apps.catalog.seeding import sample_team_join
+    from apps.exchange.seeding import sample_team_join
 
     sample = sample_matrix_ensure()
     sample_team_join(user=admin_user)

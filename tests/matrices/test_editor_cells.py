@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from apps.accounts.models import AccessLevel
 from apps.catalog.models import Role
-from apps.catalog.seeding import REFERENCE_SLUG
+from apps.exchange.seeding import REFERENCE_SLUG
 from apps.history.models import Change
 from apps.matrices.changes import change_made
 from apps.matrices.models import Activity, Matrix, Responsibility

@@ -1,6 +1,6 @@
 import pytest
 
-from apps.catalog.seeding import REFERENCE_SLUG
+from apps.exchange.seeding import REFERENCE_SLUG
 from apps.matrices.models import Matrix, Responsibility
 from tests.conftest import make_matrix, make_user
 

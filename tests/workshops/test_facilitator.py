@@ -123,7 +123,7 @@ def test_pause_reopen_and_close(client_in, workshop):
 
 
 def test_the_board_shows_the_distribution_agreement_conflicts_and_confusion(client_in, db, team):
-    from apps.catalog.seeding import sample_matrix_ensure
+    from apps.exchange.seeding import sample_matrix_ensure
 
     matrix = sample_matrix_ensure()
     matrix.team.memberships.create(user=client_in.session and team.personal_for, access="editor")

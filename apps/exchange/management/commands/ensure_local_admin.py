@@ -3,7 +3,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from apps.catalog.seeding import sample_team_join
+from ...seeding import sample_team_join
 
 
 class Command(BaseCommand):
