@@ -1,8 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from apps.ids import IdConverter
 
 from .views import healthz
+
+# <id:pk>: ids bounded to what the database holds, so that 2**70 is a 404, not an overflow.
+# Registered before the apps' URLs are included.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

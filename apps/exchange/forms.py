@@ -1,6 +1,7 @@
 from django import forms
 
 from apps.accounts.models import EDITING_LEVELS, Team
+from apps.ids import IdChoiceField
 
 
 class ImportForm(forms.Form):
@@ -11,7 +12,7 @@ class ImportForm(forms.Form):
     title = forms.CharField(
         max_length=200, required=False, help_text="Leave empty to keep the file's."
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
+    team = IdChoiceField(queryset=Team.objects.none(), empty_label=None)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

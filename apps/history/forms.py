@@ -1,5 +1,7 @@
 from django import forms
 
+from apps.ids import IdField
+
 from .models import Snapshot
 
 
@@ -26,5 +28,5 @@ class SnapshotForm(forms.Form):
 class CompareForm(forms.Form):
     """Two states to compare: snapshot ids, or empty for the matrix as it is now."""
 
-    old = forms.IntegerField(required=False)
-    new = forms.IntegerField(required=False)
+    old = IdField(required=False)
+    new = IdField(required=False)

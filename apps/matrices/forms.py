@@ -1,6 +1,7 @@
 from django import forms
 
 from apps.accounts.models import EDITING_LEVELS, Team
+from apps.ids import IdChoiceField, IdField
 from apps.raci.schemes import scheme_choices
 
 from .models import Matrix, Responsibility
@@ -8,7 +9,7 @@ from .models import Matrix, Responsibility
 
 class MatrixCreateForm(forms.Form):
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    template = forms.ModelChoiceField(
+    template = IdChoiceField(
         queryset=Matrix.objects.none(),
         required=False,
         blank=True,  # RadioSelect drops the empty choice otherwise
@@ -16,7 +17,7 @@ class MatrixCreateForm(forms.Form):
         widget=forms.RadioSelect,
         label="Start from",
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
+    team = IdChoiceField(queryset=Team.objects.none(), empty_label=None)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,8 +35,8 @@ class MatrixCreateForm(forms.Form):
 
 
 class CellForm(forms.Form):
-    activity = forms.IntegerField(min_value=1)
-    role = forms.IntegerField(min_value=1)
+    activity = IdField()
+    role = IdField()
     code = forms.CharField(max_length=1, required=False, strip=True)
 
     def clean_code(self):
@@ -43,8 +44,8 @@ class CellForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    activity = forms.IntegerField(min_value=1)
-    role = forms.IntegerField(min_value=1)
+    activity = IdField()
+    role = IdField()
     note = forms.CharField(
         max_length=Responsibility._meta.get_field("note").max_length, required=False
     )
@@ -64,13 +65,13 @@ class ShiftForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    activity = forms.IntegerField(min_value=1)
-    phase = forms.IntegerField(min_value=1)
-    before = forms.IntegerField(min_value=1, required=False)
+    activity = IdField()
+    phase = IdField()
+    before = IdField(required=False)
 
 
 class ColumnAddForm(forms.Form):
-    role = forms.IntegerField(min_value=1)
+    role = IdField()
 
 
 class CustomRoleForm(forms.Form):

@@ -16,32 +16,32 @@ urlpatterns = [
     path("m/<slug:slug>/cells/", cells.assign, name="assign"),
     path("m/<slug:slug>/cells/note/", cells.annotate, name="annotate"),
     path("m/<slug:slug>/activities/move/", structure.activity_move, name="activity_move"),
-    path("m/<slug:slug>/activities/<int:pk>/", structure.activity_edit, name="activity_edit"),
-    path("m/<slug:slug>/activities/<int:pk>/menu/", structure.activity_menu, name="activity_menu"),
+    path("m/<slug:slug>/activities/<id:pk>/", structure.activity_edit, name="activity_edit"),
+    path("m/<slug:slug>/activities/<id:pk>/menu/", structure.activity_menu, name="activity_menu"),
     path(
-        "m/<slug:slug>/activities/<int:pk>/delete/",
+        "m/<slug:slug>/activities/<id:pk>/delete/",
         structure.activity_delete,
         name="activity_delete",
     ),
     path(
-        "m/<slug:slug>/activities/<int:pk>/shift/", structure.activity_shift, name="activity_shift"
+        "m/<slug:slug>/activities/<id:pk>/shift/", structure.activity_shift, name="activity_shift"
     ),
     path("m/<slug:slug>/phases/", structure.phase_add, name="phase_add"),
-    path("m/<slug:slug>/phases/<int:pk>/", structure.phase_edit, name="phase_edit"),
-    path("m/<slug:slug>/phases/<int:pk>/menu/", structure.phase_menu, name="phase_menu"),
-    path("m/<slug:slug>/phases/<int:pk>/delete/", structure.phase_delete, name="phase_delete"),
-    path("m/<slug:slug>/phases/<int:pk>/shift/", structure.phase_shift, name="phase_shift"),
+    path("m/<slug:slug>/phases/<id:pk>/", structure.phase_edit, name="phase_edit"),
+    path("m/<slug:slug>/phases/<id:pk>/menu/", structure.phase_menu, name="phase_menu"),
+    path("m/<slug:slug>/phases/<id:pk>/delete/", structure.phase_delete, name="phase_delete"),
+    path("m/<slug:slug>/phases/<id:pk>/shift/", structure.phase_shift, name="phase_shift"),
     path(
-        "m/<slug:slug>/phases/<int:phase_pk>/activities/",
+        "m/<slug:slug>/phases/<id:phase_pk>/activities/",
         structure.activity_add,
         name="activity_add",
     ),
     path("m/<slug:slug>/columns/", structure.column_add, name="column_add"),
     path(
-        "m/<slug:slug>/columns/<int:role_pk>/delete/",
+        "m/<slug:slug>/columns/<id:role_pk>/delete/",
         structure.column_remove,
         name="column_remove",
     ),
-    path("m/<slug:slug>/columns/<int:role_pk>/shift/", structure.column_shift, name="column_shift"),
+    path("m/<slug:slug>/columns/<id:role_pk>/shift/", structure.column_shift, name="column_shift"),
     path("m/<slug:slug>/roles/new/", structure.role_create, name="role_create"),
 ]

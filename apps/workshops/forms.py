@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.ids import IdField, IdMultipleChoiceField
 from apps.matrices.models import Matrix
 from apps.raci.schemes import Scheme
 
@@ -10,7 +11,7 @@ NONE_VALUE = "none"
 
 
 class StartForm(forms.Form):
-    activities = forms.ModelMultipleChoiceField(
+    activities = IdMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one activity for the workshop."},
@@ -66,8 +67,8 @@ class CodeChoiceField(forms.ChoiceField):
 
 
 class VoteForm(forms.Form):
-    activity = forms.IntegerField(min_value=1)
-    role = forms.IntegerField(min_value=1)
+    activity = IdField()
+    role = IdField()
 
     def __init__(self, *args, scheme: Scheme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,8 +82,8 @@ class SettleForm(forms.Form):
     """No activity: the majority everywhere; an activity: its majority; with a role, one cell
     (the majority, or ``code`` when given)."""
 
-    activity = forms.IntegerField(min_value=1, required=False)
-    role = forms.IntegerField(min_value=1, required=False)
+    activity = IdField(required=False)
+    role = IdField(required=False)
 
     def __init__(self, *args, scheme: Scheme, **kwargs):
         super().__init__(*args, **kwargs)

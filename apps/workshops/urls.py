@@ -6,18 +6,18 @@ app_name = "workshops"
 urlpatterns = [
     # Facilitators: editors of the matrix's team.
     path("m/<slug:slug>/workshops/", facilitator.start, name="start"),
-    path("m/<slug:slug>/workshops/<int:pk>/", facilitator.facilitate, name="facilitate"),
-    path("m/<slug:slug>/workshops/<int:pk>/live/", facilitator.board_live, name="board_live"),
-    path("m/<slug:slug>/workshops/<int:pk>/state/", facilitator.set_state, name="set_state"),
-    path("m/<slug:slug>/workshops/<int:pk>/reveal/", facilitator.reveal, name="reveal"),
-    path("m/<slug:slug>/workshops/<int:pk>/settle/", facilitator.settle, name="settle"),
+    path("m/<slug:slug>/workshops/<id:pk>/", facilitator.facilitate, name="facilitate"),
+    path("m/<slug:slug>/workshops/<id:pk>/live/", facilitator.board_live, name="board_live"),
+    path("m/<slug:slug>/workshops/<id:pk>/state/", facilitator.set_state, name="set_state"),
+    path("m/<slug:slug>/workshops/<id:pk>/reveal/", facilitator.reveal, name="reveal"),
+    path("m/<slug:slug>/workshops/<id:pk>/settle/", facilitator.settle, name="settle"),
     path(
-        "m/<slug:slug>/workshops/<int:pk>/participants/<int:participant_pk>/remove/",
+        "m/<slug:slug>/workshops/<id:pk>/participants/<id:participant_pk>/remove/",
         facilitator.remove_participant,
         name="remove_participant",
     ),
     path(
-        "m/<slug:slug>/workshops/<int:pk>/export.<str:fmt>",
+        "m/<slug:slug>/workshops/<id:pk>/export.<str:fmt>",
         facilitator.export,
         name="export",
     ),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.ids import as_id
 from apps.matrices.access import matrix_for_user
 
 from .. import exports, selectors, services
@@ -48,7 +49,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
                 matrix=matrix, activities=form.cleaned_data["activities"], by=request.user
             )
             return redirect(workshop)
-        selected = {int(pk) for pk in request.POST.getlist("activities") if pk.isdigit()}
+        selected = {as_id(pk) for pk in request.POST.getlist("activities")} - {None}
         status = 400
     workshops = list(
         matrix.workshops.select_related("created_by").annotate(
