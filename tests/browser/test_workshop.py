@@ -186,3 +186,45 @@ def test_a_workshop_from_joining_to_a_settled_matrix(browser, server, login):
     assert room_errors == [] and ann_errors == [] and bob_errors == []
     ann_context.close()
     bob_context.close()
+
+
+def open_board(login, server, *, answers: bool, width=1440, height=900):
+    """The room screen of a new workshop on the sample matrix, with or without a crowd's votes."""
+    page = login("fran", width=width, height=height)
+    matrix = Matrix.objects.get(slug="product-roles")
+    activities = list(matrix.activities.order_by("phase__position", "position")[:ACTIVITIES])
+    workshop = services.workshop_start(matrix=matrix, activities=activities)
+    if answers:
+        roles = {role.name: role for role in Role.objects.filter(columns__matrix=matrix)}
+        crowd(workshop, activities, roles)
+    page.goto(server.url + workshop.get_absolute_url())
+    expect(page.locator(".ws-table")).to_be_visible()
+    return page
+
+
+@pytest.mark.parametrize("answers", [False, True], ids=["before any answer", "with answers"])
+def test_the_board_fits_a_1440_px_screen_and_its_answers_are_reachable_by_keyboard(
+    login, server, answers
+):
+    page = open_board(login, server, answers=answers)
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in violations]
+    box = page.locator(".table-scroll").bounding_box()
+    last_role = page.locator("th.ws-role-col").last.bounding_box()
+    assert last_role["x"] + last_role["width"] <= box["x"] + box["width"]
+    # Nothing is hidden sideways, not even the Agree and Accept columns.
+    assert page.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
+
+
+def test_cells_nobody_answered_are_neutral_and_the_legend_says_so(login, server):
+    page = open_board(login, server, answers=False)
+
+    def background(locator):
+        return locator.evaluate("el => getComputedStyle(el).backgroundColor")
+
+    cell = page.locator("td.ws-cell").first
+    key = page.locator(".ws-key-item")
+    agree, none_yet = key.filter(has_text=re.compile("^agree$")), key.filter(has_text="no answers")
+    expect(none_yet).to_be_visible()
+    assert background(cell) != background(agree)
+    assert background(cell) == background(none_yet)
