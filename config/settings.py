@@ -250,9 +250,18 @@ ALLOW_SIGNUP = env_bool("ALLOW_SIGNUP", False)
 INVITE_MAX_AGE = env_int("INVITE_MAX_AGE", 7 * 24 * 60 * 60)
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username from
-# one IP address, that pair is locked out for LOGIN_LOCKOUT_MINUTES. Attempts are kept in the
-# database, so every worker process sees them.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# one IP address, that pair is locked out for LOGIN_LOCKOUT_MINUTES; after
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS failed logins from one address for any usernames (password
+# spraying), so is every login from that address (apps/accounts/throttling.py). The second limit
+# is generous: a room behind one NAT shares an address. Attempts are kept in the database, so
+# every worker process sees them.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
+if min(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT_PER_ADDRESS) < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT and LOGIN_FAILURE_LIMIT_PER_ADDRESS must be at least 1."
+    )
+AXES_FAILURE_LIMIT = "apps.accounts.throttling.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import services
+from . import services, throttling
 from .access import team_for_user
 from .forms import AccessForm, InviteForm, MemberAddForm, SignupForm, TeamForm
 from .models import AccessLevel, Invite, Membership, Team
@@ -310,9 +310,14 @@ def signup(request: HttpRequest) -> HttpResponse:
 def lockout(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """What django-axes answers to a locked-out login: a page that says why and for how long."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
-        request,
-        "registration/lockout.html",
-        {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes},
-        status=429,
-    )
+    if throttling.address_locked(request):
+        reason = (
+            f"Logins from this address are paused for {minutes} minutes after "
+            f"{settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS} failed logins from it, for any accounts."
+        )
+    else:
+        reason = (
+            f"This account is locked for {minutes} minutes after "
+            f"{settings.LOGIN_FAILURE_LIMIT} failed attempts from this address."
+        )
+    return render(request, "registration/lockout.html", {"reason": reason}, status=429)
