@@ -10,6 +10,14 @@ from .problems import ImportProblem
 
 FORMAT = "raci-builder/matrix"
 VERSION = 1
+# Lists and objects inside one another: the format uses 7 (root, matrix, phases, a phase, its
+# activities, an activity, its cells). Deeper files are refused, whether Python's parser (which
+# recurses) gives up on them or not.
+MAX_DEPTH = 20
+TOO_DEEP = (
+    f"The file nests too deeply: lists and objects more than {MAX_DEPTH} levels inside one "
+    "another (a RACI Builder matrix needs 7)."
+)
 
 
 def to_data(doc: MatrixDocument) -> dict[str, Any]:
@@ -72,9 +80,13 @@ def read_json(data: bytes, *, title: str = "") -> MatrixDocument:
     if not data.strip():
         raise ImportProblem("The file is empty.")
     try:
-        root = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportProblem("The file is not UTF-8 text.") from None
+    try:
+        root = json.loads(text)
+    except RecursionError:  # Python's parser recurses: far deeper than MAX_DEPTH
+        raise ImportProblem(TOO_DEEP) from None
     except json.JSONDecodeError as error:
         raise ImportProblem(
             f"This is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
@@ -82,9 +94,25 @@ def read_json(data: bytes, *, title: str = "") -> MatrixDocument:
     return from_data(root, title=title)
 
 
+def _data_depth(root) -> int:
+    """How deeply parsed JSON nests (iteratively: no recursion on a hostile structure)."""
+    deepest = 0
+    stack = [(root, 1)] if isinstance(root, dict | list) else []
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
 def from_data(root, *, title: str = "") -> MatrixDocument:
     """The document held by parsed JSON (``to_data``'s output, or a file's); ImportProblem
     says what is wrong with it."""
+    if _data_depth(root) > MAX_DEPTH:
+        raise ImportProblem(TOO_DEEP)
     if not isinstance(root, dict) or root.get("format") != FORMAT:
         raise ImportProblem(f'This JSON is not a RACI Builder matrix (no "format": "{FORMAT}").')
     if root.get("version") != VERSION:
