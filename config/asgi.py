@@ -1,7 +1,31 @@
+"""The ASGI entry point: Django's pages over HTTP, and the live layer's streams over WebSocket.
+
+Served by uvicorn (`make run`) and by gunicorn with uvicorn workers in production (README).
+"""
+
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-application = get_asgi_application()
+# Django first: the live layer's imports need the apps loaded.
+django_application = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import CookieMiddleware  # noqa: E402
+
+from apps.live.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        # A page of another site may not open a stream with our visitors' cookies: the
+        # Origin header must name one of ALLOWED_HOSTS. The stream reads the session cookie
+        # itself (apps/live/access.py), as a request would.
+        "websocket": AllowedHostsOriginValidator(
+            CookieMiddleware(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

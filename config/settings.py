@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "apps.exchange",
     "apps.sharing",
     "apps.workshops",
+    "apps.live",
 ]
 
 MIDDLEWARE = [
@@ -159,7 +160,7 @@ MIDDLEWARE = [
 
 # django-debug-toolbar, for developers only: on when asked for (DEBUG_TOOLBAR=true, what `make dev`
 # sets) with DEBUG and the dev extras installed; never in production (DEBUG off) nor under pytest.
-# Off under `make run`: it is what a new user runs, and the toolbar's tab covers the grid on a phone.
+# Off under `make run`, what a new user runs: the toolbar's tab covers the grid on a phone.
 DEBUG_TOOLBAR = (
     DEBUG
     and env_bool("DEBUG_TOOLBAR", False)
@@ -233,6 +234,30 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The live layer (apps/live, Django Channels): changes reach every open browser of a matrix.
+# With REDIS_URL, Redis carries them between the server's processes (channels-redis, on Redis's
+# pub/sub) and keeps who is on which matrix; without it, one process's memory does, which is
+# enough for `make run` and any single-process server, and only for those.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://."
+    )
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                # A Redis that does not answer fails a publish within seconds instead of
+                # holding up the request that made the change (saving never waits for it).
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 5}],
+                "prefix": "raci",
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # Uploads: imports larger than this are refused with a message (bytes).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)

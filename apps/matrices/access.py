@@ -10,7 +10,7 @@ from .models import Matrix
 
 
 def matrix_for_user(user, slug: str, *, edit: bool = False) -> Matrix:
-    """Return the matrix with ``access`` and ``can_edit`` set for this user.
+    """Return the matrix with ``access``, ``can_edit`` and ``shared`` set for this user.
 
     Anyone outside the matrix's team gets 404, so nothing tells them the matrix exists.
     Templates are readable by every signed-in user and editable by nobody. With ``edit``,
@@ -28,6 +28,7 @@ def matrix_for_user(user, slug: str, *, edit: bool = False) -> Matrix:
     if matrix.access is None and not matrix.is_template:
         raise Http404("No such matrix.")
     matrix.can_edit = not matrix.is_template and matrix.access in EDITING_LEVELS
+    matrix.shared = False  # seen through a share link (apps/sharing/access.py)
     if edit and not matrix.can_edit:
         raise PermissionDenied("You can view this matrix but not change it.")
     return matrix

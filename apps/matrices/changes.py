@@ -21,6 +21,8 @@ from django.utils import timezone
 
 change_made = Signal()
 change_committed = Signal()
+# Sent after a matrix's deletion commits, with its id: whoever has it open is told.
+matrix_deleted = Signal()
 
 
 class Action(models.TextChoices):

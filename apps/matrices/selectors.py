@@ -299,10 +299,22 @@ def grid_cell(matrix: Matrix, activity: Activity, role: Role) -> Cell:
 
 
 def cell_change_grid(matrix: Matrix, data: GridData, activity: Activity, role: Role):
-    """The grid as a cell update shows it, from ``data`` (with the change applied) and no
-    query: the changed row, its column, every column's counts and all findings, the same as
-    ``matrix_grid`` gives; no bands. Returns (grid, row, column)."""
+    """The grid as a cell update shows it: see ``cells_change_grid``. Returns (grid, row,
+    column) for the one changed cell."""
+    grid, rows, columns = cells_change_grid(matrix, data, [(activity.pk, role.pk)])
+    return grid, rows[0], columns[0]
+
+
+def cells_change_grid(matrix: Matrix, data: GridData, keys):
+    """The grid as a change to the cells ``keys`` ((activity id, role id) pairs) shows it, from
+    ``data`` (with the change applied) and no query: the changed rows and columns, every
+    column's counts and all findings, the same as ``matrix_grid`` gives; no bands.
+
+    Returns (grid, rows, columns): the changed rows and columns in the grid's order, leaving
+    out any whose activity or role is no longer in the matrix."""
     structure = matrix_structure(matrix)
+    changed_rows = {a for a, _ in keys if a in structure.activity_by_pk}
+    changed_columns = {r for _, r in keys if r in structure.role_by_pk}
     scheme, options = matrix.scheme_definition, rule_options(matrix)
     letters = {letter.code: letter for letter in scheme.letters}
     column_pks = structure.role_by_pk
@@ -318,7 +330,7 @@ def cell_change_grid(matrix: Matrix, data: GridData, activity: Activity, role: R
         found = verdicts.get(codes)
         if found is None:
             found = verdicts[codes] = _letters_have_findings(scheme, options, codes)
-        if found or subject.id == activity.pk:
+        if found or subject.id in changed_rows:
             checked.append(subject)
     findings = [
         finding
@@ -337,12 +349,18 @@ def cell_change_grid(matrix: Matrix, data: GridData, activity: Activity, role: R
         )
     findings = rules.sort_findings(findings, structure.row_subjects, structure.role_subjects)
 
-    cells = []
-    for column_role in structure.roles:
-        key = (activity.pk, column_role.pk)
-        letter = letters.get(data.codes.get(key))
-        cells.append(Cell(activity, column_role, letter, data.notes.get(key, "") if letter else ""))
-    row = Row(activity, cells, rules.by_activity(findings).get(activity.pk, []))
+    per_activity = rules.by_activity(findings)
+    rows = []
+    for activity in structure.rows:
+        if activity.pk not in changed_rows:
+            continue
+        cells = []
+        for column_role in structure.roles:
+            key = (activity.pk, column_role.pk)
+            letter = letters.get(data.codes.get(key))
+            note = data.notes.get(key, "") if letter else ""
+            cells.append(Cell(activity, column_role, letter, note))
+        rows.append(Row(activity, cells, per_activity.get(activity.pk, [])))
     grid = Grid(
         matrix=matrix,
         scheme=scheme,
@@ -352,7 +370,7 @@ def cell_change_grid(matrix: Matrix, data: GridData, activity: Activity, role: R
         findings=findings,
         activity_count=len(structure.rows),
     )
-    return grid, row, next(column for column in columns if column.role.pk == role.pk)
+    return grid, rows, [column for column in columns if column.role.pk in changed_columns]
 
 
 _LETTER_SETS_KEPT = 4096

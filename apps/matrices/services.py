@@ -11,7 +11,7 @@ from apps.catalog import services as catalog_services
 from apps.catalog.models import Role, RoleKind
 from apps.raci.schemes import get_scheme
 
-from .changes import Action, announce, announce_cell, cell_state, quoted
+from .changes import Action, announce, announce_cell, cell_state, matrix_deleted, quoted
 from .models import Activity, Matrix, MatrixRole, Phase, Responsibility, new_structure_version
 
 SLUG_MAX_LENGTH = Matrix._meta.get_field("slug").max_length
@@ -634,8 +634,11 @@ def matrix_duplicate(*, matrix: Matrix, by) -> Matrix:
     )
 
 
+@transaction.atomic
 def matrix_delete(*, matrix: Matrix) -> None:
+    matrix_id = matrix.pk
     matrix.delete()
+    transaction.on_commit(lambda: matrix_deleted.send_robust(sender=Matrix, matrix_id=matrix_id))
 
 
 def scheme_change_preview(*, matrix: Matrix, scheme_key: str) -> dict[str, int]:

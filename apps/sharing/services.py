@@ -2,11 +2,15 @@ import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from apps.matrices.models import Matrix
 
 from .models import ShareLink
+
+# Sent after a revocation commits, with the matrix's id.
+share_links_revoked = Signal()
 
 
 def share_link_create(*, matrix: Matrix, by: AbstractBaseUser) -> ShareLink:
@@ -25,5 +29,13 @@ def share_link_create(*, matrix: Matrix, by: AbstractBaseUser) -> ShareLink:
 
 
 def share_link_revoke(*, matrix: Matrix) -> int:
-    """Close every live link of the matrix; their URLs answer 404 from now on."""
-    return ShareLink.objects.active().filter(matrix=matrix).update(revoked_at=timezone.now())
+    """Close every live link of the matrix; their URLs answer 404 from now on, and whoever has
+    the matrix open through one is told after the revocation commits (``share_links_revoked``:
+    the live layer ends their streams)."""
+    with transaction.atomic():
+        revoked = ShareLink.objects.active().filter(matrix=matrix).update(revoked_at=timezone.now())
+        if revoked:
+            transaction.on_commit(
+                lambda: share_links_revoked.send_robust(sender=ShareLink, matrix_id=matrix.pk)
+            )
+    return revoked

@@ -1,7 +1,7 @@
 """Share links: editors manage a matrix's link; anyone holding the token sees it read-only."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +13,7 @@ from apps.matrices.models import Matrix
 from apps.matrices.selectors import matrix_grid
 
 from . import services
+from .access import matrix_for_share_token
 from .models import ShareLink
 
 PANEL = "sharing/panel.html#body"
@@ -51,26 +52,10 @@ def revoke(request: HttpRequest, slug: str) -> HttpResponse:
     return _panel(request, matrix) if request.htmx else redirect(matrix)
 
 
-def _shared_matrix(token: str) -> Matrix:
-    """The matrix behind a live token, read-only; unknown and revoked tokens are 404."""
-    link = (
-        ShareLink.objects.active()
-        .select_related("matrix", "matrix__team")
-        .filter(token=token)
-        .first()
-    )
-    if link is None:
-        raise Http404("This link does not exist or has been revoked.")
-    matrix = link.matrix
-    matrix.access = None
-    matrix.can_edit = False
-    return matrix
-
-
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The grid, the role guide of its roles and the exports; no edit control, no login."""
-    matrix = _shared_matrix(token)
+    matrix = matrix_for_share_token(token)
     grid = matrix_grid(matrix)
     response = render(
         request,
@@ -94,7 +79,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    response = export_response(_shared_matrix(token), fmt)
+    response = export_response(matrix_for_share_token(token), fmt)
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -324,6 +324,7 @@
     if (chooserOpen()) closeChooser(false);
     makeCurrent(td);
     state.chooserCellId = td.id;
+    menu.dataset.cell = td.id; // for live.js, which closes it if the row moves or goes
     var current = td.dataset.code || "";
     var note = menu.querySelector(".chooser-note");
     if (note) note.hidden = !current; // a note explains a letter: none without one
@@ -346,6 +347,7 @@
     state.chooserCellId = null;
     if (menu) {
       menu.hidden = true;
+      delete menu.dataset.cell;
       // Drop the placement: htmx's settle step copies a swapped element's old `style`
       // attribute onto its replacement, which the CSP (rightly) refuses and reports.
       menu.removeAttribute("style");
@@ -401,6 +403,8 @@
     }
     if ((td.dataset.code || "") === code) return;
     var id = td.id;
+    // For live.js: a change from someone else to this cell soon after is worth a word.
+    document.dispatchEvent(new CustomEvent("raci:localchange", { detail: { cell: id, code: code } }));
     td.classList.add("is-saving");
     td.setAttribute("aria-busy", "true");
     if (state.ours) state.ours.add(td);
@@ -699,6 +703,8 @@
       var target = detail.target;
       var active = document.activeElement;
       state.restore = null;
+      // Replies that carry the matrix's version are swapped by regions.js, which keeps focus.
+      if (detail.xhr && detail.xhr.getResponseHeader("X-Matrix-Version")) return;
       if (!detail.shouldSwap || !target || !active || active === document.body) return;
       if (target.contains(active)) state.restore = describeFocus(active);
     });
@@ -710,6 +716,18 @@
       }
       if (chooserOpen() && !document.getElementById(state.chooserCellId)) closeChooser(false);
       ensureRoving();
+    });
+    // Regions put in by regions.js: a reply to this page's request, or another browser's change.
+    document.addEventListener("raci:swapped", function () {
+      if (chooserOpen()) {
+        var open = document.getElementById(state.chooserCellId);
+        if (open) placeChooser(chooser(), open);
+        else closeChooser(false);
+      }
+      ensureRoving();
+    });
+    document.addEventListener("raci:closechooser", function (event) {
+      if (chooserOpen()) closeChooser(!!(event.detail && event.detail.refocus));
     });
     document.addEventListener("htmx:afterRequest", function (event) {
       if (event.detail && event.detail.successful && isGridRequest(event.detail)) {

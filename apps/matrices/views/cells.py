@@ -8,7 +8,7 @@ from ..access import matrix_for_user
 from ..forms import CellForm, NoteForm
 from ..selectors import cell_change_grid, grid_cell, grid_data, matrix_structure
 from ..services import EditError, responsibility_annotate, responsibility_assign
-from .common import bad_request, form_errors, render_parts
+from .common import bad_request, form_errors, render_parts, versioned
 
 
 @require_POST
@@ -27,6 +27,7 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such cell in this matrix.")
     code = form.cleaned_data["code"]
     key = (activity.pk, role.pk)
+    read = matrix.version
     try:
         responsibility_assign(
             matrix=matrix,
@@ -52,7 +53,11 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
     # Of the workload, only the changed column's row: the others and the total stay as they are.
     context["workload_row_oob"] = True
     parts = ("cell", "row_status", "column_summary", "summary", "workload_row")
-    return HttpResponse(render_parts(request, context, *parts))
+    # The regions are built from the letters read before the change, with the change applied:
+    # they show the change's version only if no other change came in between (else the page
+    # takes them as of the version read, and the other browsers' change brings it up to date).
+    shown = matrix.version if matrix.version <= read + 1 else read
+    return versioned(HttpResponse(render_parts(request, context, *parts)), shown)
 
 
 @require_POST
@@ -84,4 +89,4 @@ def annotate(request: HttpRequest, slug: str) -> HttpResponse:
     cell = grid_cell(matrix, activity, role)
     response = HttpResponse(render_parts(request, {"matrix": matrix, "cell": cell}, "cell"))
     retarget(response, f"#cell-{activity.pk}-{role.pk}")
-    return reswap(response, "outerHTML")
+    return versioned(reswap(response, "outerHTML"), matrix.version)

@@ -43,8 +43,16 @@ def grid_context(matrix: Matrix, grid: Grid | None = None) -> dict:
     return {"matrix": matrix, "grid": grid or matrix_grid(matrix)}
 
 
+def versioned(response: HttpResponse, version: int) -> HttpResponse:
+    """Say which version of the matrix the regions in ``response`` show: the page puts them in
+    only where it shows an older one (static/js/regions.js)."""
+    response["X-Matrix-Version"] = str(version)
+    return response
+
+
 def structure_changed(request: HttpRequest, matrix: Matrix) -> HttpResponse:
-    """After a change to rows, phases or columns: the whole grid region, and the summaries."""
+    """After a change to rows, phases or columns: the whole grid region, and the summaries,
+    read after the change (so they show at least its version)."""
     if not request.htmx:
         return redirect(matrix)
     response = HttpResponse(
@@ -53,4 +61,4 @@ def structure_changed(request: HttpRequest, matrix: Matrix) -> HttpResponse:
     # Forms inside the grid may target themselves; the answer replaces the grid.
     retarget(response, "#grid")
     reswap(response, "outerHTML")
-    return response
+    return versioned(response, matrix.version)

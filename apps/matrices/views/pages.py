@@ -16,7 +16,7 @@ from ..access import matrix_for_user
 from ..forms import MatrixCreateForm, MatrixDetailsForm, RuleOptionsForm, SchemeForm
 from ..models import Responsibility
 from ..selectors import matrices_for_home, matrix_grid
-from .common import PAGE, bad_request, form_errors, render_parts, structure_changed
+from .common import PAGE, bad_request, form_errors, render_parts, structure_changed, versioned
 from .structure import available_roles
 
 
@@ -79,7 +79,8 @@ def edit_details(request: HttpRequest, slug: str) -> HttpResponse:
         return bad_request(form_errors(form))
     services.matrix_update(matrix=matrix, by=request.user, **form.cleaned_data)
     if request.htmx:
-        return HttpResponse(render_parts(request, {"matrix": matrix}, "details"))
+        response = HttpResponse(render_parts(request, {"matrix": matrix}, "details"))
+        return versioned(response, matrix.version)
     return redirect(matrix)
 
 

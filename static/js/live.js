@@ -1,0 +1,387 @@
+/*
+ * The live stream of a matrix's page: changes made in other browsers appear as they commit, the
+ * header shows who else has the matrix open, and each of their focused cells is outlined in
+ * their colour with their initials. Plain JavaScript over a WebSocket (apps/live/consumers.py).
+ *
+ * Markup it expects (templates/matrices/detail.html, sharing/shared.html):
+ *   #live[data-live-url][data-version][data-user]  > #presence (list), #live-status
+ *   #live-notice (a polite live region for "Ana set this to A")
+ *
+ * Changes carry the matrix's version: regions.js puts their regions in without letting an older
+ * one cover a newer one. A missing version (a change lost on the way) is noticed and the page
+ * catches up; so does a page that was disconnected (laptop asleep, Wi-Fi gone): "Reconnecting…"
+ * shows meanwhile, and on reconnecting the stream says which version the matrix is at.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("live");
+  if (!root || !("WebSocket" in window) || !window.RaciRegions) return;
+
+  var GAP_WAIT = 1500; // ms a missing version may take to arrive before catching up
+  var PING_EVERY = 25000; // ms between pings on a quiet stream
+  var PONG_WAIT = 10000; // ms a ping may wait for any answer before the stream counts as dead
+  var OFFLINE_AFTER = 800; // ms disconnected before "Reconnecting…" shows
+  var NOTICE_FOR = 6000;
+  var RECENT = 10000; // ms after which a change of one's own is no longer "just made"
+  var FINAL = { 4403: true, 4404: true, 4400: true };
+
+  var state = {
+    version: Number(root.dataset.version) || 0, // every version up to this one is on the page
+    received: new Set(), // versions above `version` already on the page
+    user: root.dataset.user ? Number(root.dataset.user) : null,
+    me: null,
+    roster: new Map(), // connection id -> member
+    socket: null,
+    attempts: 0,
+    reconnectTimer: null,
+    offlineTimer: null,
+    gapTimer: null,
+    pingTimer: null,
+    pongTimer: null,
+    done: false, // closed for good: no access any more, or the matrix is gone
+    local: new Map(), // cell id -> {code, at}: the letters set here lately
+    focusSent: undefined,
+  };
+
+  window.RaciRegions.init(state.version);
+
+  // ---- Connection ---------------------------------------------------------------------------
+
+  function url() {
+    var scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    return scheme + "//" + location.host + root.dataset.liveUrl;
+  }
+
+  function connect() {
+    if (state.done || (state.socket && state.socket.readyState <= 1)) return;
+    clearTimeout(state.reconnectTimer);
+    var socket;
+    try {
+      socket = new WebSocket(url());
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    state.socket = socket;
+    socket.addEventListener("message", function (event) {
+      if (socket !== state.socket) return;
+      heard();
+      var message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      receive(message);
+    });
+    socket.addEventListener("close", function (event) {
+      if (socket !== state.socket) return;
+      state.socket = null;
+      clearTimeout(state.pingTimer);
+      clearTimeout(state.pongTimer);
+      clearPeers();
+      if (FINAL[event.code]) {
+        state.done = true;
+        setStatus(state.closedReason || "Live updates have stopped.", "closed");
+        return;
+      }
+      scheduleReconnect();
+    });
+  }
+
+  function scheduleReconnect() {
+    if (state.done) return;
+    if (!state.offlineTimer && root.dataset.state !== "offline") {
+      state.offlineTimer = setTimeout(function () {
+        state.offlineTimer = null;
+        if (!state.socket || state.socket.readyState !== 1) setStatus("Reconnecting…", "offline");
+      }, OFFLINE_AFTER);
+    }
+    var delay = Math.min(10000, 500 * Math.pow(2, state.attempts)) * (0.75 + Math.random() / 2);
+    state.attempts += 1;
+    clearTimeout(state.reconnectTimer);
+    state.reconnectTimer = setTimeout(connect, delay);
+  }
+
+  function send(message) {
+    if (state.socket && state.socket.readyState === 1) state.socket.send(JSON.stringify(message));
+  }
+
+  /** Any message proves the stream alive: ping again only after a quiet spell. */
+  function heard() {
+    clearTimeout(state.pongTimer);
+    clearTimeout(state.pingTimer);
+    state.pingTimer = setTimeout(function () {
+      send({ t: "ping" });
+      state.pongTimer = setTimeout(function () {
+        if (state.socket) state.socket.close(); // dead without saying so: start again
+      }, PONG_WAIT);
+    }, PING_EVERY);
+  }
+
+  function setStatus(text, kind) {
+    var status = document.getElementById("live-status");
+    root.dataset.state = kind;
+    if (status) status.textContent = text;
+  }
+
+  // ---- Messages -----------------------------------------------------------------------------
+
+  function receive(message) {
+    switch (message.t) {
+      case "hello":
+        state.attempts = 0;
+        clearTimeout(state.offlineTimer);
+        state.offlineTimer = null;
+        setStatus("", "live");
+        state.me = message.me;
+        state.roster = new Map();
+        message.roster.forEach(function (member) {
+          state.roster.set(member.id, member);
+        });
+        drawPresence();
+        if (message.v !== state.version || state.received.size) send({ t: "sync" });
+        sendFocus(true);
+        return;
+      case "change":
+        change(message);
+        return;
+      case "sync":
+        window.RaciRegions.apply(message.regions, message.at);
+        seen(message.at, true);
+        return;
+      case "join":
+        state.roster.set(message.member.id, message.member);
+        drawPresence();
+        return;
+      case "leave":
+        state.roster.delete(message.id);
+        drawPresence();
+        return;
+      case "focus":
+        var member = state.roster.get(message.id);
+        if (member) {
+          member.focus = message.cell;
+          drawPeers();
+        }
+        return;
+      case "closed":
+        state.closedReason = message.reason;
+        return;
+      default:
+        return; // "pong", "refused": nothing to do
+    }
+  }
+
+  function change(message) {
+    var chooserRow = chooserPlace();
+    var before = conflictsBefore(message);
+    window.RaciRegions.apply(message.regions, message.at);
+    seen(message.v, false);
+    notifyConflicts(message, before);
+    notifyChooser(message, chooserRow);
+  }
+
+  /** Note that the page holds version `v`; with `all`, every version up to it. */
+  function seen(v, all) {
+    if (all) {
+      state.version = Math.max(state.version, v);
+    } else if (v > state.version) {
+      state.received.add(v);
+    }
+    while (state.received.has(state.version + 1)) {
+      state.received.delete(state.version + 1);
+      state.version += 1;
+    }
+    state.received.forEach(function (r) {
+      if (r <= state.version) state.received.delete(r);
+    });
+    clearTimeout(state.gapTimer);
+    if (state.received.size) {
+      // A version is missing: give it a moment to arrive, then catch up.
+      state.gapTimer = setTimeout(function () {
+        if (state.received.size) send({ t: "sync" });
+      }, GAP_WAIT);
+    }
+  }
+
+  document.addEventListener("raci:own", function (event) {
+    seen(event.detail.version, false);
+  });
+
+  // ---- Someone else changed what I had just changed ---------------------------------------------
+
+  document.addEventListener("raci:localchange", function (event) {
+    state.local.set(event.detail.cell, { code: event.detail.code, at: Date.now() });
+  });
+
+  function conflictsBefore(message) {
+    var mine = [];
+    if (!message.by || message.by.id === state.user) return mine;
+    (message.cells || []).forEach(function (pair) {
+      var id = "cell-" + pair[0] + "-" + pair[1];
+      var local = state.local.get(id);
+      if (local && Date.now() - local.at < RECENT) mine.push({ id: id, code: local.code });
+    });
+    return mine;
+  }
+
+  function notifyConflicts(message, mine) {
+    mine.forEach(function (entry) {
+      var td = document.getElementById(entry.id);
+      var now = td ? td.dataset.code || "" : "";
+      if (now === entry.code) return;
+      state.local.delete(entry.id);
+      var who = message.by.name || "Someone";
+      notice(now ? who + " set this to " + now : who + " cleared this cell", td);
+    });
+  }
+
+  // ---- A chooser open on a row that moves or goes ---------------------------------------------
+
+  function chooserPlace() {
+    var menu = document.getElementById("chooser");
+    var id = menu && !menu.hidden ? menu.dataset.cell : null;
+    var td = id && document.getElementById(id);
+    if (!td) return null;
+    var rows = Array.prototype.slice.call(document.querySelectorAll("tr.activity-row"));
+    return { id: id, index: rows.indexOf(td.parentElement) };
+  }
+
+  function notifyChooser(message, place) {
+    if (!place) return;
+    var td = document.getElementById(place.id);
+    var rows = Array.prototype.slice.call(document.querySelectorAll("tr.activity-row"));
+    var moved = td && rows.indexOf(td.parentElement) !== place.index;
+    if (td && !moved) return;
+    document.dispatchEvent(new CustomEvent("raci:closechooser", { detail: { refocus: !!td } }));
+    var who = (message.by && message.by.name) || "Someone";
+    notice(td ? who + " moved the row you were editing." : who + " deleted the row you were editing.");
+  }
+
+  // ---- Notices ----------------------------------------------------------------------------------
+
+  function notice(text, near) {
+    var region = document.getElementById("live-notice");
+    if (!region) return;
+    region.textContent = text;
+    region.hidden = false;
+    clearTimeout(region._timer);
+    region._timer = setTimeout(function () {
+      region.hidden = true;
+      region.textContent = "";
+    }, NOTICE_FOR);
+    if (near) {
+      near.classList.add("was-overwritten");
+      setTimeout(function () {
+        var now = document.getElementById(near.id);
+        if (now) now.classList.remove("was-overwritten");
+      }, NOTICE_FOR);
+    }
+  }
+
+  // ---- Presence ---------------------------------------------------------------------------------
+
+  function others() {
+    var people = new Map(); // one entry per person, however many tabs they have open
+    state.roster.forEach(function (member) {
+      if (member.id === state.me) return;
+      if (member.user !== null && member.user === state.user) return;
+      var key = member.user !== null ? "u" + member.user : "c" + member.id;
+      if (!people.has(key)) people.set(key, member);
+    });
+    return Array.from(people.values()).sort(function (a, b) {
+      return a.name.localeCompare(b.name);
+    });
+  }
+
+  function drawPresence() {
+    var list = document.getElementById("presence");
+    if (list) {
+      list.textContent = "";
+      var people = others();
+      people.forEach(function (member) {
+        var item = document.createElement("li");
+        item.className = "avatar peer-" + member.color;
+        item.tabIndex = 0;
+        var initials = document.createElement("span");
+        initials.setAttribute("aria-hidden", "true");
+        initials.textContent = member.initials;
+        var name = document.createElement("span");
+        name.className = "avatar-name";
+        name.textContent = member.name + (member.viewer ? " (viewing)" : "");
+        item.append(initials, name);
+        list.append(item);
+      });
+      list.hidden = !people.length;
+      list.setAttribute(
+        "aria-label",
+        people.length === 1 ? "1 other person has this matrix open" : people.length + " other people have this matrix open"
+      );
+    }
+    drawPeers();
+  }
+
+  function clearPeers() {
+    document.querySelectorAll("td.peer-focus").forEach(function (td) {
+      td.classList.remove("peer-focus");
+      td.removeAttribute("data-peer");
+      for (var i = 0; i < 8; i++) td.classList.remove("peer-" + i);
+    });
+  }
+
+  function drawPeers() {
+    clearPeers();
+    state.roster.forEach(function (member) {
+      if (member.id === state.me || !member.focus) return;
+      var td = document.getElementById(member.focus);
+      if (!td || td.classList.contains("peer-focus")) return;
+      td.classList.add("peer-focus", "peer-" + member.color);
+      td.setAttribute("data-peer", member.initials);
+    });
+  }
+
+  document.addEventListener("raci:swapped", drawPeers);
+
+  // ---- My focus, for the others -------------------------------------------------------------------
+
+  function focusedCell() {
+    var active = document.activeElement;
+    var td = active && active.closest ? active.closest("td.cell") : null;
+    return td && td.id ? td.id : null;
+  }
+
+  var focusTimer = null;
+  function sendFocus(force) {
+    clearTimeout(focusTimer);
+    focusTimer = setTimeout(function () {
+      var cell = focusedCell();
+      if (!force && cell === state.focusSent) return;
+      state.focusSent = cell;
+      send({ t: "focus", cell: cell });
+    }, force ? 0 : 60);
+  }
+
+  document.addEventListener("focusin", function () {
+    sendFocus(false);
+  });
+  document.addEventListener("focusout", function () {
+    sendFocus(false);
+  });
+
+  // ---- Start --------------------------------------------------------------------------------------
+
+  window.addEventListener("online", connect);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") connect();
+  });
+  window.addEventListener("pagehide", function () {
+    if (state.socket) state.socket.close(1000);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) connect(); // back from the browser's page cache: catch up
+  });
+
+  connect();
+})();

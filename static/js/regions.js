@@ -1,0 +1,223 @@
+/*
+ * Swapping the regions of a matrix's page (templates/matrices/detail.html) that a change redraws,
+ * in the order of the matrix's versions and without losing what the person was doing.
+ *
+ * Every region is an element with an id. Each carries the version of the matrix it shows; a
+ * region arriving with an older version than the one on the page is left out, so a change that
+ * arrives late (a reply overtaken by another browser's change) never undoes a newer one. Inside
+ * a region that is swapped, what the person was doing stays: the focused element, text typed
+ * into a field, an open menu, and any part already newer than the region (kept as it was).
+ *
+ * Used by live.js (changes from other browsers) and by the grid's own requests (their replies
+ * carry X-Matrix-Version). Fires `raci:swapped` on each region put in, for grid.js.
+ */
+(function () {
+  "use strict";
+
+  var versions = new Map(); // region id -> version of the matrix it shows
+  var pageVersion = 0; // the version every region without an entry shows
+
+  function init(version) {
+    pageVersion = version;
+    versions.clear();
+  }
+
+  /** The version an element shows: its own region's, or its nearest enclosing region's. */
+  function versionOf(elt) {
+    var best = -1;
+    for (var node = elt; node && node.nodeType === 1; node = node.parentElement) {
+      if (node.id && versions.has(node.id)) best = Math.max(best, versions.get(node.id));
+    }
+    return best >= 0 ? best : pageVersion;
+  }
+
+  /** Parse HTML into its top-level elements; <template> wrappers (out-of-band parts) opened. */
+  function parse(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    var out = [];
+    Array.prototype.forEach.call(template.content.children, function (child) {
+      if (child.tagName === "TEMPLATE") {
+        Array.prototype.forEach.call(child.content.children, function (inner) {
+          out.push(inner);
+        });
+      } else {
+        out.push(child);
+      }
+    });
+    return out;
+  }
+
+  // ---- What the person was doing ------------------------------------------------------------
+
+  function fieldKey(field) {
+    return field.id || (field.name && field.form && field.form.id ? field.form.id + ":" + field.name : null);
+  }
+
+  function menuKey(details) {
+    var summary = details.querySelector("summary");
+    return details.id || details.getAttribute("hx-get") || (summary && summary.getAttribute("aria-label")) || null;
+  }
+
+  function capture(old) {
+    var saved = { fields: [], menus: [], focus: null, newer: [] };
+    old.querySelectorAll("input, textarea, select").forEach(function (field) {
+      var key = fieldKey(field);
+      if (!key) return;
+      var changed =
+        field.tagName === "SELECT"
+          ? Array.prototype.some.call(field.options, function (o) {
+              return o.selected !== o.defaultSelected;
+            })
+          : field.type === "checkbox" || field.type === "radio"
+            ? field.checked !== field.defaultChecked
+            : field.value !== field.defaultValue;
+      if (changed) saved.fields.push({ key: key, value: field.value, checked: field.checked });
+    });
+    old.querySelectorAll("details[open]").forEach(function (details) {
+      var key = menuKey(details);
+      if (key) saved.menus.push(key);
+    });
+    var active = document.activeElement;
+    if (active && active !== document.body && old.contains(active)) {
+      var cell = active.closest("td.cell");
+      saved.focus = {
+        cellId: cell && cell.id,
+        id: active.id,
+        key: active.matches("input, textarea, select") ? fieldKey(active) : null,
+        anchorId: (active.parentElement && active.parentElement.closest("[id]") || {}).id,
+        label: active.getAttribute("aria-label") || (active.textContent || "").trim(),
+        tag: active.tagName,
+        start: typeof active.selectionStart === "number" ? active.selectionStart : null,
+        end: typeof active.selectionEnd === "number" ? active.selectionEnd : null,
+      };
+    }
+    return saved;
+  }
+
+  function findField(root, key) {
+    var found = null;
+    root.querySelectorAll("input, textarea, select").forEach(function (field) {
+      if (!found && fieldKey(field) === key) found = field;
+    });
+    return found;
+  }
+
+  function restore(fresh, saved) {
+    saved.fields.forEach(function (entry) {
+      var field = findField(fresh, entry.key);
+      if (!field) return;
+      if (field.type === "checkbox" || field.type === "radio") field.checked = entry.checked;
+      else field.value = entry.value;
+    });
+    fresh.querySelectorAll("details").forEach(function (details) {
+      if (saved.menus.indexOf(menuKey(details)) !== -1) details.open = true;
+    });
+  }
+
+  function restoreFocus(saved) {
+    var focus = saved.focus;
+    if (!focus) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return; // still has it
+    var target = null;
+    if (focus.cellId) {
+      var td = document.getElementById(focus.cellId);
+      target = td && (td.querySelector(".cell-button") || td);
+    } else if (focus.key) {
+      target = findField(document, focus.key);
+    } else if (focus.id) {
+      target = document.getElementById(focus.id);
+    } else if (focus.anchorId) {
+      var anchor = document.getElementById(focus.anchorId);
+      if (anchor) {
+        anchor.querySelectorAll(focus.tag).forEach(function (c) {
+          var label = c.getAttribute("aria-label") || (c.textContent || "").trim();
+          if (!target && label === focus.label) target = c;
+        });
+      }
+    }
+    if (!target || typeof target.focus !== "function") return;
+    target.focus({ preventScroll: true });
+    if (focus.start !== null && typeof target.setSelectionRange === "function") {
+      try {
+        target.setSelectionRange(focus.start, focus.end);
+      } catch (e) {
+        /* not a text field */
+      }
+    }
+  }
+
+  // ---- Swapping -----------------------------------------------------------------------------
+
+  /** Descendant regions of `old` already newer than `version`: kept in place of the new ones. */
+  function newerInside(old, version) {
+    var kept = [];
+    versions.forEach(function (v, id) {
+      if (v <= version) return;
+      var node = document.getElementById(id);
+      if (node && node !== old && old.contains(node)) kept.push({ node: node, version: v });
+    });
+    return kept;
+  }
+
+  function forgetInside(fresh) {
+    versions.forEach(function (v, id) {
+      var node = document.getElementById(id);
+      if (!node || fresh.contains(node)) versions.delete(id);
+    });
+  }
+
+  function swapOne(fresh, version) {
+    var old = fresh.id && document.getElementById(fresh.id);
+    if (!old || versionOf(old) > version) return null;
+    var saved = capture(old);
+    var kept = newerInside(old, version);
+    old.dispatchEvent(new CustomEvent("raci:swapping", { bubbles: true, detail: { region: old } }));
+    old.replaceWith(fresh);
+    forgetInside(fresh);
+    kept.forEach(function (entry) {
+      var stale = fresh.querySelector("#" + CSS.escape(entry.node.id));
+      if (stale) {
+        stale.replaceWith(entry.node);
+        versions.set(entry.node.id, entry.version);
+      }
+    });
+    versions.set(fresh.id, version);
+    restore(fresh, saved);
+    if (typeof htmx !== "undefined") htmx.process(fresh);
+    restoreFocus(saved);
+    return fresh;
+  }
+
+  /** Put the regions in `html` (a string, or a list of strings) showing `version`; return
+   * the regions swapped in. */
+  function apply(html, version) {
+    var parts = Array.isArray(html) ? html : [html];
+    var swapped = [];
+    parts.forEach(function (part) {
+      parse(part).forEach(function (fresh) {
+        var done = swapOne(fresh, version);
+        if (done) swapped.push(done);
+      });
+    });
+    if (swapped.length) {
+      document.dispatchEvent(new CustomEvent("raci:swapped", { detail: { regions: swapped, version: version } }));
+    }
+    return swapped;
+  }
+
+  // The grid's own requests answer with the regions they changed and the version they made:
+  // swap them here too, so that a reply overtaken by another browser's change stays out.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var header = detail.xhr && detail.xhr.getResponseHeader("X-Matrix-Version");
+    if (!header || !detail.shouldSwap) return;
+    detail.shouldSwap = false;
+    var version = Number(header);
+    apply(detail.serverResponse, version);
+    document.dispatchEvent(new CustomEvent("raci:own", { detail: { version: version } }));
+  });
+
+  window.RaciRegions = { init: init, apply: apply, versionOf: versionOf, parse: parse };
+})();
