@@ -343,6 +343,32 @@ def test_a_duplicate_activity_name_is_refused_in_the_form(login, server):
     assert page.locator("tr.activity-row").count() == count
 
 
+def test_with_every_catalog_role_in_the_grid_the_add_column_area_offers_a_custom_role(
+    login, server
+):
+    page = login()
+    open_editor(page, server)  # the sample holds every catalog role
+    forms = page.locator(".structure-forms")
+    expect(forms).to_contain_text("Every catalog role")
+    expect(forms.locator("select#add-column")).to_have_count(0)  # no empty dropdown
+    forms.get_by_label("Name").fill("Quality Assurance")  # the form is open, right there
+    forms.get_by_label("Short label").fill("QA")
+    forms.get_by_role("button", name="Create and add").click()
+    expect(page.locator("th.role-col")).to_have_count(10)
+    expect(forms).to_contain_text("Every catalog role")
+
+    # A removed column's role is offered again, in the grid that htmx redrew.
+    page.on("dialog", lambda dialog: dialog.accept())
+    header = page.locator("th.role-col").first
+    name = header.locator(".role-name").inner_text()
+    header.locator(".column-menu summary").click()
+    header.get_by_role("button", name="Remove column").click()
+    expect(page.locator("th.role-col")).to_have_count(9)
+    expect(forms).not_to_contain_text("Every catalog role")
+    choices = forms.get_by_label("Add a role column").locator("option")
+    expect(choices.filter(has_text=name)).to_have_count(1)
+
+
 def test_the_editor_and_role_guide_have_no_serious_accessibility_violations(login, server):
     page = login()
     open_editor(page, server)

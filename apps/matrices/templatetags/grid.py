@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from ..rendering import activity_row_html, row_status_html, single_cell_html, status_html
+from ..views.structure import available_roles
 
 register = template.Library()
 
@@ -45,3 +46,10 @@ def status_mark(findings):
 @register.simple_tag
 def cell(cell, editable):
     return single_cell_html(cell, editable)
+
+
+@register.simple_tag
+def roles_to_add(matrix):
+    """The roles the add-column form offers, read where the form is drawn: the grid region is
+    also redrawn by htmx answers and live updates, whose contexts do not carry them."""
+    return list(available_roles(matrix))
