@@ -4,6 +4,11 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from apps.matrices.models import Matrix, Responsibility
+from apps.workshops.services import workshop_start
 
 from .conftest import ARTIFACTS, run_axe
 
@@ -56,3 +61,41 @@ def test_the_matrix_is_readable_at_phone_width(login):
     box = page.locator("th.activity").first.bounding_box()
     assert box["x"] < 20
     shoot(page, "matrix-phone")
+
+
+ONE_LINE = """el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getClientRects().length === 1 && el.getBoundingClientRect().right <= innerWidth;
+}"""
+
+
+def test_at_phone_width_each_menu_item_keeps_to_one_line(login, server):
+    page = login("alexandra", width=390, height=844)
+    # Staff have one item more (Admin); the workshop board sets larger type.
+    get_user_model().objects.filter(username="alexandra").update(is_staff=True)
+    matrix = Matrix.objects.get(slug="product-roles")
+    workshop = workshop_start(matrix=matrix, activities=matrix.activities.all()[:2])
+    for path in ["/", "/m/product-roles/", "/roles/", workshop.get_absolute_url()]:
+        page.goto(server.url + path)
+        items = page.locator(".site-header nav a, .site-header .logout button")
+        expect(items).to_have_count(5)
+        for i in range(5):
+            item = items.nth(i)
+            assert item.evaluate(ONE_LINE), f"{path}: “{item.inner_text()}” wraps or is cut off"
+
+
+def test_at_phone_width_the_findings_panel_shows_its_last_line_whole(login, server):
+    page = login("phil", width=390, height=844)
+    # Two activities without an Accountable: two errors and the matrix's note, open.
+    matrix = Matrix.objects.get(slug="product-roles")
+    Responsibility.objects.filter(
+        activity__in=matrix.activities.order_by("phase__position", "position")[:2], code="A"
+    ).delete()
+    page.goto(server.url + "/m/product-roles/")
+    findings = page.locator("#summary .findings")
+    expect(findings.locator("li")).to_have_count(3)
+    last = findings.locator("li").last.bounding_box()
+    box = findings.bounding_box()
+    assert last["y"] + last["height"] <= box["y"] + box["height"] + 0.5
+    assert findings.evaluate("el => el.scrollHeight <= el.clientHeight")
