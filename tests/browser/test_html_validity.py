@@ -105,6 +105,12 @@ def collect_pages() -> dict[str, str]:
         headers={"HX-Request": "true"},
     )
     assert note.status_code == 200, note.content
+    structure_change = as_editor.post(
+        reverse("matrices:phase_add", args=[slug]),
+        {"name": "Retrospective"},
+        headers={"HX-Request": "true"},
+    )
+    assert structure_change.status_code == 200, structure_change.content
 
     phase = activities[0].phase
     board = reverse("workshops:facilitate", args=[slug, workshop.pk])
@@ -161,6 +167,9 @@ def collect_pages() -> dict[str, str]:
     )
     pages["cell note (fragment)"] = FRAGMENT.format(
         name="cell note", body=f"<table><tbody><tr>{note.text}</tr></tbody></table>"
+    )
+    pages["structure change (fragment)"] = FRAGMENT.format(
+        name="structure change", body=structure_change.text
     )
     return pages
 
