@@ -16,6 +16,10 @@ from django.conf import settings
 STALE_AFTER = 30  # seconds
 
 
+def now() -> float:
+    return time.time()
+
+
 @dataclass(slots=True)
 class Member:
     id: str  # the connection's, not the person's: one person may have two tabs open
@@ -35,7 +39,7 @@ class MemoryPresence:
         self._members: dict[int, dict[str, tuple[Member, float]]] = {}
 
     async def join(self, matrix_id: int, member: Member) -> None:
-        self._members.setdefault(matrix_id, {})[member.id] = (member, time.monotonic())
+        self._members.setdefault(matrix_id, {})[member.id] = (member, now())
 
     async def touch(self, matrix_id: int, member: Member) -> None:
         await self.join(matrix_id, member)
@@ -48,7 +52,7 @@ class MemoryPresence:
 
     async def expire(self, matrix_id: int) -> list[str]:
         members = self._members.get(matrix_id, {})
-        limit = time.monotonic() - STALE_AFTER
+        limit = now() - STALE_AFTER
         stale = [key for key, (_, seen) in members.items() if seen < limit]
         for key in stale:
             members.pop(key, None)
@@ -89,7 +93,7 @@ class RedisPresence:
         members, seen = self._keys(matrix_id)
         async with self._client().pipeline(transaction=True) as pipe:
             pipe.hset(members, member.id, json.dumps(member.as_dict()))
-            pipe.zadd(seen, {member.id: time.time()})
+            pipe.zadd(seen, {member.id: now()})
             # Nothing outlives its matrix's last visitor by long.
             pipe.expire(members, STALE_AFTER * 10)
             pipe.expire(seen, STALE_AFTER * 10)
@@ -107,7 +111,7 @@ class RedisPresence:
     async def expire(self, matrix_id: int) -> list[str]:
         members, seen = self._keys(matrix_id)
         client = self._client()
-        stale = await client.zrangebyscore(seen, "-inf", time.time() - STALE_AFTER)
+        stale = await client.zrangebyscore(seen, "-inf", now() - STALE_AFTER)
         removed = []
         for member_id in stale:
             # Only one of the processes that notice it removes it, and tells the others.

@@ -13,6 +13,7 @@ from apps.sharing.services import share_links_revoked
 
 from .broadcast import publish
 from .groups import matrix_group, shared_group, user_group
+from .origin import origin
 
 
 @receiver(change_committed, dispatch_uid="live_matrix_changed")
@@ -28,6 +29,7 @@ def matrix_changed(sender, change: MatrixChange, **kwargs) -> None:
             "by": change.by.pk if change.by is not None else None,
             "by_name": change.by_name,
             "summary": change.summary,
+            "origin": origin.get(),
         },
     )
 

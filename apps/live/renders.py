@@ -66,6 +66,7 @@ async def change_message(event: dict, variant: str) -> str:
                 "cells": event["cells"],
                 "by": {"id": event["by"], "name": event["by_name"]},
                 "summary": event["summary"],
+                "origin": event.get("origin", ""),
                 "regions": regions,
             }
         )

@@ -174,7 +174,24 @@
     }
   }
 
+  var OWN_REPLY_WAIT = 2000; // ms the broadcast of this page's own change waits for its reply
+  var held = new Map(); // version -> broadcast of a change this page made, until its reply comes
+
   function change(message) {
+    if (message.origin && message.origin === window.RaciRegions.client) {
+      // This page made it: the reply to its request brings the same regions (and a request
+      // still under way may need the elements they would replace). Put them in only if the
+      // reply is lost.
+      held.set(message.v, message);
+      setTimeout(function () {
+        if (held.delete(message.v)) applyChange(message);
+      }, OWN_REPLY_WAIT);
+      return;
+    }
+    applyChange(message);
+  }
+
+  function applyChange(message) {
     var chooserRow = chooserPlace();
     var before = conflictsBefore(message);
     window.RaciRegions.apply(message.regions, message.at);
@@ -207,7 +224,14 @@
   }
 
   document.addEventListener("raci:own", function (event) {
-    seen(event.detail.version, false);
+    var version = event.detail.version;
+    held.forEach(function (message, v) {
+      if (v <= version) {
+        held.delete(v);
+        seen(v, false);
+      }
+    });
+    seen(version, false);
   });
 
   // ---- Someone else changed what I had just changed ---------------------------------------------

@@ -14,6 +14,7 @@
 (function () {
   "use strict";
 
+  var FOCUSABLE = 'button:not([disabled]), summary, a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
   var versions = new Map(); // region id -> version of the matrix it shows
   var pageVersion = 0; // the version every region without an entry shows
 
@@ -103,13 +104,14 @@
     return found;
   }
 
-  function restore(fresh, saved) {
+  function restore(fresh, saved, own) {
     saved.fields.forEach(function (entry) {
       var field = findField(fresh, entry.key);
       if (!field) return;
       if (field.type === "checkbox" || field.type === "radio") field.checked = entry.checked;
       else field.value = entry.value;
     });
+    if (own) return; // the reply to what the person just did in a menu: it has done its job
     fresh.querySelectorAll("details").forEach(function (details) {
       if (saved.menus.indexOf(menuKey(details)) !== -1) details.open = true;
     });
@@ -135,6 +137,8 @@
           var label = c.getAttribute("aria-label") || (c.textContent || "").trim();
           if (!target && label === focus.label) target = c;
         });
+        // Gone with a menu that closed: the first thing to focus nearby.
+        target = target || anchor.querySelector(FOCUSABLE);
       }
     }
     if (!target || typeof target.focus !== "function") return;
@@ -161,43 +165,60 @@
     return kept;
   }
 
-  function forgetInside(fresh) {
+  function forgetInside(region) {
     versions.forEach(function (v, id) {
       var node = document.getElementById(id);
-      if (!node || fresh.contains(node)) versions.delete(id);
+      if (!node || (node !== region && region.contains(node))) versions.delete(id);
     });
   }
 
-  function swapOne(fresh, version) {
+  /**
+   * Make `old` what `fresh` is, keeping the element itself: a request under way may have it as
+   * its source or target (a cell being saved), and htmx tells the page about the reply through
+   * events on that element, which only reach the document while it is in it.
+   */
+  function morph(old, fresh) {
+    Array.prototype.slice.call(old.attributes).forEach(function (attr) {
+      if (!fresh.hasAttribute(attr.name)) old.removeAttribute(attr.name);
+    });
+    Array.prototype.forEach.call(fresh.attributes, function (attr) {
+      if (old.getAttribute(attr.name) !== attr.value) old.setAttribute(attr.name, attr.value);
+    });
+    old.replaceChildren.apply(old, Array.prototype.slice.call(fresh.childNodes));
+  }
+
+  function swapOne(fresh, version, own) {
     var old = fresh.id && document.getElementById(fresh.id);
     if (!old || versionOf(old) > version) return null;
     var saved = capture(old);
     var kept = newerInside(old, version);
     old.dispatchEvent(new CustomEvent("raci:swapping", { bubbles: true, detail: { region: old } }));
-    old.replaceWith(fresh);
-    forgetInside(fresh);
+    // hx-swap-oob marks the parts of a reply that htmx would have put in: not wanted here.
+    fresh.removeAttribute("hx-swap-oob");
+    morph(old, fresh);
+    forgetInside(old);
     kept.forEach(function (entry) {
-      var stale = fresh.querySelector("#" + CSS.escape(entry.node.id));
+      var stale = old.querySelector("#" + CSS.escape(entry.node.id));
       if (stale) {
         stale.replaceWith(entry.node);
         versions.set(entry.node.id, entry.version);
       }
     });
-    versions.set(fresh.id, version);
-    restore(fresh, saved);
-    if (typeof htmx !== "undefined") htmx.process(fresh);
+    versions.set(old.id, version);
+    restore(old, saved, own);
+    if (typeof htmx !== "undefined") htmx.process(old);
     restoreFocus(saved);
-    return fresh;
+    return old;
   }
 
   /** Put the regions in `html` (a string, or a list of strings) showing `version`; return
-   * the regions swapped in. */
-  function apply(html, version) {
+   * the regions swapped in. `own`: the reply to this page's own request. */
+  function apply(html, version, own) {
     var parts = Array.isArray(html) ? html : [html];
     var swapped = [];
     parts.forEach(function (part) {
       parse(part).forEach(function (fresh) {
-        var done = swapOne(fresh, version);
+        var done = swapOne(fresh, version, own);
         if (done) swapped.push(done);
       });
     });
@@ -207,6 +228,13 @@
     return swapped;
   }
 
+  // This page's name in its requests (X-Raci-Client): the broadcast of a change it made says so,
+  // and live.js then waits for the reply instead of putting the same regions in twice.
+  var client = (window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/-/g, "");
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-Raci-Client"] = client;
+  });
+
   // The grid's own requests answer with the regions they changed and the version they made:
   // swap them here too, so that a reply overtaken by another browser's change stays out.
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -215,9 +243,9 @@
     if (!header || !detail.shouldSwap) return;
     detail.shouldSwap = false;
     var version = Number(header);
-    apply(detail.serverResponse, version);
+    apply(detail.serverResponse, version, true);
     document.dispatchEvent(new CustomEvent("raci:own", { detail: { version: version } }));
   });
 
-  window.RaciRegions = { init: init, apply: apply, versionOf: versionOf, parse: parse };
+  window.RaciRegions = { init: init, apply: apply, versionOf: versionOf, parse: parse, client: client };
 })();

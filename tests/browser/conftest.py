@@ -6,11 +6,11 @@ missing, the tests are skipped with a plain message, except in CI (CI=true), whe
 
 import os
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from apps.exchange.seeding import sample_matrix_ensure, sample_team_join, seed_reference_content
+from tests.asgi_server import AsgiServer
 from tests.conftest import make_user
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -55,34 +55,15 @@ def browser():
 
 @pytest.fixture(scope="session")
 def server(django_db_setup, django_db_blocker):
-    """A server thread like pytest-django's, but serving the collected static files.
+    """The app over ASGI (pages and live streams) in a thread, for the whole session.
 
-    Static URLs carry content hashes (whitenoise's manifest storage, as in production), which
-    only exist in STATIC_ROOT, so the default finder-based static handler would answer 404.
+    It serves the collected static files through whitenoise, as in production: their URLs
+    carry content hashes (the manifest storage), which only exist in STATIC_ROOT.
     """
-    from django.db import connections
-    from django.test.testcases import LiveServerThread, _StaticFilesHandler
-
-    overrides = {
-        conn.alias: conn
-        for conn in connections.all()
-        if conn.vendor == "sqlite" and conn.is_in_memory_db()
-    }
-    for conn in overrides.values():
-        conn.inc_thread_sharing()
     with django_db_blocker.unblock():
-        thread = LiveServerThread(
-            "127.0.0.1", static_handler=_StaticFilesHandler, connections_override=overrides
-        )
-        thread.daemon = True
-        thread.start()
-        thread.is_ready.wait()
-        if thread.error:
-            raise thread.error
-        yield SimpleNamespace(url=f"http://127.0.0.1:{thread.port}")
-        thread.terminate()
-    for conn in overrides.values():
-        conn.dec_thread_sharing()
+        server = AsgiServer().start()
+        yield server
+        server.stop()
 
 
 @pytest.fixture
