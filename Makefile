@@ -46,7 +46,9 @@ run: install
 	$(PY) manage.py seed
 	@$(PY) manage.py ensure_local_admin --url "http://$(HOST):$(PORT)/"
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=true DEBUG_TOOLBAR=$(DEBUG_TOOLBAR) $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true DEBUG_TOOLBAR=$(DEBUG_TOOLBAR) $(VENV)/bin/uvicorn config.asgi:application \
+		--host $(HOST) --port $(PORT) --reload --reload-dir apps --reload-dir config \
+		--reload-dir templates --reload-dir static --lifespan off
 
 # `make run` with django-debug-toolbar (queries, templates and timings of each page), for developers.
 dev:

@@ -4,10 +4,15 @@ Served by uvicorn (`make run`) and by gunicorn with uvicorn workers in productio
 """
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# whitenoise hands Django's ASGI handler a synchronous iterator for a static file, which Django
+# reads in a thread, and says so for every file. Behind nginx, nginx serves them (docs/deploy.md).
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
 
 # Django first: the live layer's imports need the apps loaded.
 django_application = get_asgi_application()

@@ -27,6 +27,14 @@ def _fresh_layer_and_presence(transactional_db):
     """Each test starts with an empty channel layer and presence list."""
     channel_layers.backends.clear()
     presence.reset()
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        keys = list(client.scan_iter("raci:presence:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
     yield
     channel_layers.backends.clear()
     presence.reset()
