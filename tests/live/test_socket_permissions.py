@@ -1,0 +1,105 @@
+"""Every WebSocket route of the project, opened by everyone.
+
+Like tests/test_url_permissions.py for the pages: the test walks the live layer's routes
+(apps/live/routing.py) and opens each as an anonymous visitor, a signed-in stranger, a viewer,
+an editor and an owner of the team, and with a share link's token, and checks each against
+SOCKETS below. A route in no table makes ``test_every_socket_route_is_declared`` fail.
+
+"open" means the stream said hello; "closed" that it said why and closed with 4403 or 4404.
+"""
+
+import re
+from operator import attrgetter
+from types import SimpleNamespace
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from apps.accounts.models import AccessLevel
+from apps.live.routing import websocket_urlpatterns
+from apps.sharing.services import share_link_create
+from tests.conftest import add_member, make_matrix, make_user
+
+from .conftest import Stream, session_cookie
+
+WHO = ("anonymous", "stranger", "viewer", "editor", "owner")
+OPEN, CLOSED = "open", "closed"
+
+MEMBERS_ONLY = {
+    "anonymous": CLOSED,
+    "stranger": CLOSED,
+    "viewer": OPEN,
+    "editor": OPEN,
+    "owner": OPEN,
+}
+# The token is the key: whoever holds it, signed in or not, sees the matrix (read-only).
+TOKEN_HOLDERS = dict.fromkeys(WHO, OPEN)
+
+# Route name -> (who -> outcome, parameter -> attribute path on the world).
+SOCKETS = {
+    "matrix": (MEMBERS_ONLY, {"slug": "matrix.slug"}),
+    "shared": (TOKEN_HOLDERS, {"token": "share.token"}),
+}
+# The same routes with a parameter that leads nowhere: closed for everyone.
+NOWHERE = {"slug": "no-such-matrix", "token": "no-such-token"}
+
+
+def routes():
+    return [(pattern.name, str(pattern.pattern)) for pattern in websocket_urlpatterns]
+
+
+def test_every_socket_route_is_declared():
+    undeclared = [name for name, _ in routes() if name not in SOCKETS]
+    assert not undeclared, f"Declare these WebSocket routes in SOCKETS: {undeclared}"
+    stale = sorted(set(SOCKETS) - {name for name, _ in routes()})
+    assert not stale, f"SOCKETS names routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(transactional_db):
+    owner, editor, viewer, stranger = (make_user() for _ in range(4))
+    team = owner.personal_team
+    add_member(team, editor, AccessLevel.EDITOR)
+    add_member(team, viewer, AccessLevel.VIEWER)
+    matrix = make_matrix(team=team, activities=2, roles=2, phases=1)
+    users = {"owner": owner, "editor": editor, "viewer": viewer, "stranger": stranger}
+    return SimpleNamespace(
+        matrix=matrix,
+        share=share_link_create(matrix=matrix, by=owner),
+        cookies={who: session_cookie(user) for who, user in users.items()},
+    )
+
+
+def fill(path: str, values: dict) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), path)
+
+
+async def outcome(path: str, cookie: str | None) -> str:
+    stream = await Stream(path, cookie).open()
+    if not stream.accepted:
+        return f"rejected ({stream.close_code})"
+    first = await stream.next()
+    if first["t"] == "hello":
+        await stream.close()
+        return OPEN
+    second = await stream.next()
+    if first["t"] == "closed" and second.get("code") in (4403, 4404):
+        return CLOSED
+    return f"unexpected: {first}, {second}"
+
+
+@pytest.mark.parametrize(("name", "path"), routes(), ids=[name for name, _ in routes()])
+def test_the_socket_route_answers_everyone_as_declared(world, name, path):
+    expected, params = SOCKETS[name]
+    values = {param: attrgetter(source)(world) for param, source in params.items()}
+    wrong = []
+    for who in WHO:
+        cookie = None if who == "anonymous" else world.cookies[who]
+        for label, url, want in (
+            ("", fill(path, values), expected[who]),
+            (" (nowhere)", fill(path, NOWHERE), CLOSED),
+        ):
+            got = async_to_sync(outcome)(url, cookie)
+            if got != want:
+                wrong.append(f"{url} as {who}{label}: {got}, expected {want}")
+    assert not wrong, "\n".join(wrong)
