@@ -176,9 +176,11 @@
 
   var OWN_REPLY_WAIT = 2000; // ms the broadcast of this page's own change waits for its reply
   var held = new Map(); // version -> broadcast of a change this page made, until its reply comes
+  var waiting = new Set(); // versions of this page's changes whose replies showed older regions
+  var applied = new Set(); // versions whose broadcast has been put in (the last few)
 
   function change(message) {
-    if (message.origin && message.origin === window.RaciRegions.client) {
+    if (message.origin && message.origin === window.RaciRegions.client && !waiting.delete(message.v)) {
       // This page made it: the reply to its request brings the same regions (and a request
       // still under way may need the elements they would replace). Put them in only if the
       // reply is lost.
@@ -192,11 +194,12 @@
   }
 
   function applyChange(message) {
+    applied.add(message.v);
+    if (applied.size > 50) applied.delete(applied.values().next().value);
     var chooserRow = chooserPlace();
-    var before = conflictsBefore(message);
     window.RaciRegions.apply(message.regions, message.at);
     seen(message.v, false);
-    notifyConflicts(message, before);
+    checkOverwrites(message);
     notifyChooser(message, chooserRow);
   }
 
@@ -224,42 +227,66 @@
   }
 
   document.addEventListener("raci:own", function (event) {
-    var version = event.detail.version;
+    var detail = event.detail;
+    // The reply's regions show `version`; when another change came in between, that is older
+    // than the change it made, and the broadcast of that change brings the newer regions.
+    var stale = detail.version < detail.change;
     held.forEach(function (message, v) {
-      if (v <= version) {
+      if (v <= detail.version) {
         held.delete(v);
         seen(v, false);
+      } else if (v === detail.change) {
+        held.delete(v);
+        applyChange(message);
       }
     });
-    seen(version, false);
+    if (stale && !applied.has(detail.change)) waiting.add(detail.change);
+    seen(detail.change, false);
+    // Whose change to these cells came last: mine, unless one from someone else came after.
+    (detail.cells || []).forEach(function (id) {
+      var local = state.local.get(id);
+      if (!local || local.version !== null) return;
+      local.version = detail.change;
+      if (local.overwrittenBy && local.overwrittenBy.v > local.version) {
+        overwritten(id, local, local.overwrittenBy);
+      }
+    });
   });
 
   // ---- Someone else changed what I had just changed ---------------------------------------------
 
   document.addEventListener("raci:localchange", function (event) {
-    state.local.set(event.detail.cell, { code: event.detail.code, at: Date.now() });
+    var detail = event.detail;
+    state.local.set(detail.cell, {
+      code: detail.code,
+      at: Date.now(),
+      version: null, // known when the reply comes
+      overwrittenBy: null,
+    });
   });
 
-  function conflictsBefore(message) {
-    var mine = [];
-    if (!message.by || message.by.id === state.user) return mine;
+  /** After a change from someone else: tell whoever's own recent change to a cell it replaced. */
+  function checkOverwrites(message) {
+    if (!message.by || message.by.id === state.user) return;
     (message.cells || []).forEach(function (pair) {
       var id = "cell-" + pair[0] + "-" + pair[1];
       var local = state.local.get(id);
-      if (local && Date.now() - local.at < RECENT) mine.push({ id: id, code: local.code });
+      if (!local || Date.now() - local.at > RECENT) return;
+      var by = { v: message.v, name: message.by.name || "Someone" };
+      if (local.version === null) {
+        local.overwrittenBy = by; // mine is still on its way: its reply says which came last
+      } else if (message.v > local.version) {
+        overwritten(id, local, by);
+      }
     });
-    return mine;
   }
 
-  function notifyConflicts(message, mine) {
-    mine.forEach(function (entry) {
-      var td = document.getElementById(entry.id);
-      var now = td ? td.dataset.code || "" : "";
-      if (now === entry.code) return;
-      state.local.delete(entry.id);
-      var who = message.by.name || "Someone";
-      notice(now ? who + " set this to " + now : who + " cleared this cell", td);
-    });
+  function overwritten(id, local, by) {
+    state.local.delete(id);
+    var td = document.getElementById(id);
+    var now = td ? td.dataset.code || "" : "";
+    if (now === local.code) return;
+    notice(now ? by.name + " set this to " + now : by.name + " cleared this cell", td);
   }
 
   // ---- A chooser open on a row that moves or goes ---------------------------------------------

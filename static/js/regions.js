@@ -243,8 +243,18 @@
     if (!header || !detail.shouldSwap) return;
     detail.shouldSwap = false;
     var version = Number(header);
+    var change = Number(detail.xhr.getResponseHeader("X-Matrix-Change")) || version;
+    var cells = parse(detail.serverResponse)
+      .filter(function (region) {
+        return region.matches("td.cell");
+      })
+      .map(function (region) {
+        return region.id;
+      });
     apply(detail.serverResponse, version, true);
-    document.dispatchEvent(new CustomEvent("raci:own", { detail: { version: version } }));
+    document.dispatchEvent(
+      new CustomEvent("raci:own", { detail: { version: version, change: change, cells: cells } })
+    );
   });
 
   window.RaciRegions = { init: init, apply: apply, versionOf: versionOf, parse: parse, client: client };

@@ -8,8 +8,10 @@ With REDIS_URL set (CI's PostgreSQL run), the channel layer and the presence lis
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
@@ -111,6 +113,14 @@ class Stream:
     async def close(self) -> None:
         await self.communicator.send_input({"type": "websocket.disconnect", "code": 1000})
         await self.communicator.wait(5)
+
+
+def run(coroutine_function, *args):
+    """Run an async scenario to its end, from a thread of its own: once the browser tests have
+    started Playwright, this thread has an event loop of Playwright's, and async_to_sync refuses
+    to run beside it."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(async_to_sync(coroutine_function), *args).result()
 
 
 def in_thread(function, *args, **kwargs):

@@ -13,14 +13,13 @@ from operator import attrgetter
 from types import SimpleNamespace
 
 import pytest
-from asgiref.sync import async_to_sync
 
 from apps.accounts.models import AccessLevel
 from apps.live.routing import websocket_urlpatterns
 from apps.sharing.services import share_link_create
 from tests.conftest import add_member, make_matrix, make_user
 
-from .conftest import Stream, session_cookie
+from .conftest import Stream, run, session_cookie
 
 WHO = ("anonymous", "stranger", "viewer", "editor", "owner")
 OPEN, CLOSED = "open", "closed"
@@ -99,7 +98,7 @@ def test_the_socket_route_answers_everyone_as_declared(world, name, path):
             ("", fill(path, values), expected[who]),
             (" (nowhere)", fill(path, NOWHERE), CLOSED),
         ):
-            got = async_to_sync(outcome)(url, cookie)
+            got = run(outcome, url, cookie)
             if got != want:
                 wrong.append(f"{url} as {who}{label}: {got}, expected {want}")
     assert not wrong, "\n".join(wrong)

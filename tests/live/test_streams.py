@@ -4,7 +4,6 @@ import asyncio
 import time
 
 import pytest
-from asgiref.sync import async_to_sync
 
 from apps.accounts.models import AccessLevel
 from apps.accounts.services import member_remove
@@ -15,7 +14,7 @@ from apps.matrices.services import responsibility_assign as assign
 from apps.sharing.services import share_link_create, share_link_revoke
 from tests.conftest import add_member, make_matrix, make_user
 
-from .conftest import Stream, in_thread, session_cookie
+from .conftest import Stream, in_thread, run, session_cookie
 
 
 @pytest.fixture
@@ -45,10 +44,6 @@ def first_cell(matrix):
     activity = matrix.activities.order_by("pk").first()
     role = matrix.roles.order_by("pk").last()
     return activity, role
-
-
-def run(scenario):
-    return async_to_sync(scenario)()
 
 
 # -- Opening a stream -----------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
     # they show the change's version only if no other change came in between (else the page
     # takes them as of the version read, and the other browsers' change brings it up to date).
     shown = matrix.version if matrix.version <= read + 1 else read
-    return versioned(HttpResponse(render_parts(request, context, *parts)), shown)
+    return versioned(HttpResponse(render_parts(request, context, *parts)), shown, matrix.version)
 
 
 @require_POST

@@ -43,10 +43,13 @@ def grid_context(matrix: Matrix, grid: Grid | None = None) -> dict:
     return {"matrix": matrix, "grid": grid or matrix_grid(matrix)}
 
 
-def versioned(response: HttpResponse, version: int) -> HttpResponse:
+def versioned(response: HttpResponse, version: int, change: int | None = None) -> HttpResponse:
     """Say which version of the matrix the regions in ``response`` show: the page puts them in
-    only where it shows an older one (static/js/regions.js)."""
+    only where it shows an older one (static/js/regions.js). ``change``: the version the
+    request's own change made, when that differs (the page tells by it whose change came
+    last to a cell)."""
     response["X-Matrix-Version"] = str(version)
+    response["X-Matrix-Change"] = str(change if change is not None else version)
     return response
 
 
