@@ -3,12 +3,14 @@ holds (a 64-bit signed integer). A larger number reached the database and overfl
 on SQLite); with these, anything that is no id is a 404 (URL) or a 400 (form) like any unknown
 one.
 
-``<id:pk>`` in a URL pattern (registered in config/urls.py) instead of ``<int:pk>``; ``IdField``,
+``<id:pk>`` in a URL pattern (registered below, when this module is first imported: the pages'
+URLs and the WebSocket routes import it) instead of ``<int:pk>``; ``IdField``,
 ``IdChoiceField`` and ``IdMultipleChoiceField`` in forms.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import register_converter
 
 ID_MAX = 2**63 - 1
 NOT_AN_ID = "That is not the id of anything here."
@@ -74,3 +76,6 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": item},
                 )
         return super()._check_values(value)
+
+
+register_converter(IdConverter, "id")

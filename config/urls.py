@@ -1,14 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, register_converter
-
-from apps.ids import IdConverter
-
-from .views import healthz
+from django.urls import include, path
 
 # <id:pk>: ids bounded to what the database holds, so that 2**70 is a 404, not an overflow.
-# Registered before the apps' URLs are included.
-register_converter(IdConverter, "id")
+# Registered by importing apps.ids, before the apps' URLs are included.
+import apps.ids  # noqa: F401
+
+from .views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
