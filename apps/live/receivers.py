@@ -10,10 +10,12 @@ from django.dispatch import receiver
 from apps.accounts.models import Membership
 from apps.matrices.changes import MatrixChange, change_committed, matrix_deleted
 from apps.sharing.services import share_links_revoked
+from apps.workshops.changes import WorkshopChange, workshop_changed
 
 from .broadcast import publish
 from .groups import matrix_group, shared_group, user_group
 from .origin import origin
+from .workshop.groups import ballots_group, board_group
 
 
 @receiver(change_committed, dispatch_uid="live_matrix_changed")
@@ -42,6 +44,24 @@ def matrix_gone(sender, matrix_id: int, **kwargs) -> None:
 @receiver(share_links_revoked, dispatch_uid="live_share_links_revoked")
 def share_links_closed(sender, matrix_id: int, **kwargs) -> None:
     publish(shared_group(matrix_id), {"type": "access.check"})
+
+
+@receiver(workshop_changed, dispatch_uid="live_workshop_changed")
+def workshop_change(sender, change: WorkshopChange, **kwargs) -> None:
+    """Every change reaches the workshop's boards; what participants see, its ballots too."""
+    message = {
+        "type": "workshop.changed",
+        "workshop": change.workshop_id,
+        "version": change.version,
+        "stage": change.stage,
+        "state": change.state,
+        "revealed": change.revealed,
+        "what": str(change.what),
+        "participant": change.participant_id,
+    }
+    publish(board_group(change.workshop_id), message)
+    if change.for_ballots:
+        publish(ballots_group(change.workshop_id), message)
 
 
 # Memberships change through the team pages' services, the admin and cascades (a team or a user

@@ -2,13 +2,12 @@
 
 A facilitator starts a workshop on a matrix; participants join with a short code and a display
 name (no account), vote a letter per role and activity, and the facilitator settles the
-consensus into the matrix. Every change bumps counters on the workshop row, which the pages
-poll to know whether anything is new (see docs/workshop.md).
+consensus into the matrix. Every change raises counters on the workshop row and is pushed to
+the open pages once it commits (changes.py, apps/live/workshop; see docs/workshop.md).
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -32,13 +31,6 @@ class WorkshopQuerySet(models.QuerySet):
         """Workshops a participant can still reach by their code."""
         return self.exclude(state=WorkshopState.CLOSED)
 
-    def touch(self, *, stage: bool = False) -> int:
-        """Tell the polling pages that something changed (``stage``: for participants too)."""
-        changes = {"version": F("version") + 1}
-        if stage:
-            changes["stage"] = F("stage") + 1
-        return self.update(**changes)
-
 
 class Workshop(models.Model):
     matrix = models.ForeignKey(
@@ -51,9 +43,10 @@ class Workshop(models.Model):
     # Participants see the group's answers only once the facilitator reveals them.
     revealed = models.BooleanField(default=False)
     activities = models.ManyToManyField("matrices.Activity", related_name="workshops")
-    # Bumped on every change (votes included): the facilitator's board polls it.
+    # Raised by every change (votes included): the board shows the version it was drawn at, and
+    # a board that reconnects catches up when the workshop has moved past it.
     version = models.PositiveBigIntegerField(default=0)
-    # Bumped on changes participants must see (state, reveal, removal, settling).
+    # Raised by the changes participants see (state, reveal, removal): the same for the ballots.
     stage = models.PositiveBigIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

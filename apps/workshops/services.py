@@ -1,7 +1,9 @@
 """Writes of the workshop app. Keyword-only, atomic, named <entity>_<action>.
 
-Settling goes into the matrix only through ``apps.matrices.services.responsibility_assign``,
-so the matrix's history records what a workshop decided, as it does for the editor.
+Each change is announced once, inside its transaction (changes.py), for the live layer to push
+after it commits. Settling goes into the matrix only through
+``apps.matrices.services.responsibility_assign``, so the matrix's history records what a
+workshop decided, as it does for the editor.
 """
 
 import secrets
@@ -15,6 +17,7 @@ from django.utils import timezone
 from apps.matrices.models import Activity, Matrix
 from apps.matrices.services import responsibility_assign
 
+from .changes import What, announce
 from .models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -58,6 +61,7 @@ def workshop_start(*, matrix: Matrix, activities: Iterable[Activity], by=None) -
     raise WorkshopError("Could not find a free workshop code; close some old workshops.")
 
 
+@transaction.atomic
 def workshop_set_state(*, workshop: Workshop, state: str) -> Workshop:
     if state not in WorkshopState.values:
         raise WorkshopError(f'"{state}" is not a workshop state.')
@@ -66,15 +70,21 @@ def workshop_set_state(*, workshop: Workshop, state: str) -> Workshop:
     workshop.state = state
     workshop.closed_at = timezone.now() if state == WorkshopState.CLOSED else None
     workshop.save(update_fields=["state", "closed_at"])
-    Workshop.objects.filter(pk=workshop.pk).touch(stage=True)
+    _announced(workshop, announce(workshop_id=workshop.pk, what=What.STATE))
     return workshop
 
 
+@transaction.atomic
 def workshop_reveal(*, workshop: Workshop, revealed: bool) -> Workshop:
     workshop.revealed = revealed
     workshop.save(update_fields=["revealed"])
-    Workshop.objects.filter(pk=workshop.pk).touch(stage=True)
+    _announced(workshop, announce(workshop_id=workshop.pk, what=What.REVEAL))
     return workshop
+
+
+def _announced(workshop: Workshop, change) -> None:
+    """Keep the caller's copy of the workshop at the counters its change raised."""
+    workshop.version, workshop.stage = change.version, change.stage
 
 
 def participant_join(*, workshop: Workshop, name: str) -> Participant:
@@ -91,7 +101,7 @@ def participant_join(*, workshop: Workshop, name: str) -> Participant:
                 participant = Participant.objects.create(
                     workshop=workshop, name=name, token=secrets.token_urlsafe(32)
                 )
-                Workshop.objects.filter(pk=workshop.pk).touch()
+                announce(workshop_id=workshop.pk, what=What.JOINED, participant_id=participant.pk)
                 return participant
         except IntegrityError:  # somebody took the name a moment ago
             pass
@@ -106,7 +116,7 @@ def participant_remove(*, participant: Participant) -> None:
     participant.votes.all().delete()
     participant.removed_at = timezone.now()
     participant.save(update_fields=["removed_at"])
-    Workshop.objects.filter(pk=participant.workshop_id).touch(stage=True)
+    announce(workshop_id=participant.workshop_id, what=What.REMOVED, participant_id=participant.pk)
 
 
 def vote_cast(*, participant: Participant, activity_id: int, role_id: int, code: str) -> None:
@@ -122,7 +132,7 @@ def vote_cast(*, participant: Participant, activity_id: int, role_id: int, code:
             unique_fields=["participant", "activity", "role"],
             update_fields=["code", "updated_at"],
         )
-        Workshop.objects.filter(pk=participant.workshop_id).touch()
+        announce(workshop_id=participant.workshop_id, what=What.VOTE, participant_id=participant.pk)
 
 
 @transaction.atomic
@@ -157,7 +167,7 @@ def workshop_settle(
         unique_fields=["workshop", "activity", "role"],
         update_fields=["code", "settled_at"],
     )
-    Workshop.objects.filter(pk=workshop.pk).touch(stage=True)
+    _announced(workshop, announce(workshop_id=workshop.pk, what=What.SETTLED))
     return changed
 
 

@@ -2,8 +2,9 @@
 
 Like tests/test_url_permissions.py for the pages: the test walks the live layer's routes
 (apps/live/routing.py) and opens each as an anonymous visitor, a signed-in stranger, a viewer,
-an editor and an owner of the team, and with a share link's token, and checks each against
-SOCKETS below. A route in no table makes ``test_every_socket_route_is_declared`` fail.
+an editor and an owner of the team, a participant of a workshop (a session that joined it), and
+with a share link's token, and checks each against SOCKETS below. A route in no table makes
+``test_every_socket_route_is_declared`` fail.
 
 "open" means the stream said hello; "closed" that it said why and closed with 4403 or 4404.
 """
@@ -13,15 +14,18 @@ from operator import attrgetter
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from apps.accounts.models import AccessLevel
 from apps.live.routing import websocket_urlpatterns
 from apps.sharing.services import share_link_create
+from apps.workshops.services import workshop_start
 from tests.conftest import add_member, make_matrix, make_user
 
 from .conftest import Stream, run, session_cookie
 
-WHO = ("anonymous", "stranger", "viewer", "editor", "owner")
+WHO = ("anonymous", "stranger", "viewer", "editor", "owner", "participant")
 OPEN, CLOSED = "open", "closed"
 
 MEMBERS_ONLY = {
@@ -30,7 +34,12 @@ MEMBERS_ONLY = {
     "viewer": OPEN,
     "editor": OPEN,
     "owner": OPEN,
+    "participant": CLOSED,
 }
+# A workshop's board: its facilitators, the editors of its matrix (as the board's page).
+FACILITATORS = {**MEMBERS_ONLY, "viewer": CLOSED}
+# A workshop's ballot: the session that joined it, and nobody else.
+JOINED = {**dict.fromkeys(WHO, CLOSED), "participant": OPEN}
 # The token is the key: whoever holds it, signed in or not, sees the matrix (read-only).
 TOKEN_HOLDERS = dict.fromkeys(WHO, OPEN)
 
@@ -38,9 +47,11 @@ TOKEN_HOLDERS = dict.fromkeys(WHO, OPEN)
 SOCKETS = {
     "matrix": (MEMBERS_ONLY, {"slug": "matrix.slug"}),
     "shared": (TOKEN_HOLDERS, {"token": "share.token"}),
+    "workshop_board": (FACILITATORS, {"slug": "matrix.slug", "pk": "workshop.pk"}),
+    "workshop_ballot": (JOINED, {"code": "workshop.code"}),
 }
 # The same routes with a parameter that leads nowhere: closed for everyone.
-NOWHERE = {"slug": "no-such-matrix", "token": "no-such-token"}
+NOWHERE = {"slug": "no-such-matrix", "token": "no-such-token", "pk": 987654321, "code": "XXXXXX"}
 
 
 def routes():
@@ -62,11 +73,22 @@ def world(transactional_db):
     add_member(team, viewer, AccessLevel.VIEWER)
     matrix = make_matrix(team=team, activities=2, roles=2, phases=1)
     users = {"owner": owner, "editor": editor, "viewer": viewer, "stranger": stranger}
+    workshop = workshop_start(matrix=matrix, activities=matrix.activities.all(), by=owner)
     return SimpleNamespace(
         matrix=matrix,
         share=share_link_create(matrix=matrix, by=owner),
-        cookies={who: session_cookie(user) for who, user in users.items()},
+        workshop=workshop,
+        cookies={
+            **{who: session_cookie(user) for who, user in users.items()},
+            "participant": participant_cookie(workshop, "Pat"),
+        },
     )
+
+
+def participant_cookie(workshop, name: str) -> str:
+    client = Client()
+    assert client.post(f"/w/{workshop.code}/", {"name": name}).status_code == 302
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def fill(path: str, values: dict) -> str:

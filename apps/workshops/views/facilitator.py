@@ -1,16 +1,10 @@
 """The facilitator's side: start a workshop, watch the board, settle, export."""
 
-import ipaddress
-from functools import lru_cache
-
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.ids import as_id
@@ -20,18 +14,10 @@ from .. import exports, selectors, services
 from ..access import workshop_for_user
 from ..forms import ExportForm, RevealForm, SettleForm, StartForm, StateForm
 from ..models import Participant, Workshop
+from ..regions import board_context
 from .common import bad_request, form_errors
 
 PAGE = "workshops/facilitate.html"
-
-
-@lru_cache(maxsize=64)
-def qr_svg(url: str) -> str:
-    """The join URL as an SVG QR code; segno draws it with attributes only (no style), so it
-    passes the Content-Security-Policy inline."""
-    return segno.make(url, error="m").svg_inline(
-        scale=1, border=2, omitsize=True, dark="#0f172a", title=f"QR code for {url}"
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,55 +52,30 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "workshops/start.html", context, status=status)
 
 
-def _board_context(request: HttpRequest, workshop: Workshop) -> dict:
-    join_url = request.build_absolute_uri(reverse("workshops:join", args=[workshop.code]))
-    return {
-        "workshop": workshop,
-        "matrix": workshop.matrix,
-        "board": selectors.board(workshop),
-        "join_url": join_url,
-        "join_start_url": request.build_absolute_uri(reverse("workshops:join_start")).split("://")[
-            1
-        ],
-        "qr": mark_safe(qr_svg(join_url)),  # noqa: S308 - segno's own markup
-        "local_only": _is_loopback(request.get_host()),
-    }
-
-
-def _is_loopback(host: str) -> bool:
-    """Whether phones in the room cannot reach this address (the computer's own loopback)."""
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    name = name.strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 @require_GET
 @login_required
 def facilitate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workshop = workshop_for_user(request.user, slug, pk)
-    return render(request, PAGE, _board_context(request, workshop))
+    return render(request, PAGE, board_context(request, workshop))
 
 
 @require_GET
 @login_required
 def board_live(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Polled every second: 204 while nothing changed, else the board."""
+    """The board over HTTP, for a client that does not take the live stream (a script, the load
+    test): 204 while the workshop is still at ``version``, else the board. The page itself
+    gets the board pushed (apps/live/workshop)."""
     workshop = workshop_for_user(request.user, slug, pk)
     if request.GET.get("version") == str(workshop.version):
         return HttpResponse(status=204)
-    return render(request, f"{PAGE}#board", _board_context(request, workshop))
+    return render(request, f"{PAGE}#board", board_context(request, workshop))
 
 
 def _changed(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     if not request.htmx:
         return redirect(workshop)
     workshop.refresh_from_db(fields=["state", "revealed", "version", "stage", "closed_at"])
-    return render(request, f"{PAGE}#board", _board_context(request, workshop))
+    return render(request, f"{PAGE}#board", board_context(request, workshop))
 
 
 @require_POST

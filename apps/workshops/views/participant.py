@@ -12,10 +12,11 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from apps.catalog.models import Role
 
-from .. import selectors, services
+from .. import services
 from ..access import participant_for_session, remember_participant
 from ..forms import CodeForm, NameForm, VoteForm
 from ..models import Participant, Workshop
+from ..regions import ballot_context
 from .common import bad_request, client_ip, form_errors
 
 PAGE = "workshops/ballot.html"
@@ -109,42 +110,13 @@ def _gone(code: str) -> str:
     return f"No open workshop has the code {code}; check it with the facilitator."
 
 
-def _step(request, count: int) -> int:
-    """The 1-based step from ?step=, clamped to the activities (bad values mean the first)."""
+def _ballot_context(request, participant: Participant) -> dict:
+    """The ballot as ?step= (1-based; bad values mean the first) or ?view=grid ask for it."""
     try:
         step = int(request.GET.get("step", 1))
     except ValueError:
         step = 1
-    return min(max(step, 1), max(count, 1))
-
-
-def _ballot_context(request, participant: Participant) -> dict:
-    workshop = participant.workshop
-    grid = request.GET.get("view") == "grid"
-    activity_ids = None
-    if not grid:
-        # One activity at a time: only that activity's group results are needed.
-        ids = list(
-            workshop.activities.order_by("phase__position", "position", "pk").values_list(
-                "pk", flat=True
-            )
-        )
-        step = _step(request, len(ids))
-        activity_ids = ids[step - 1 : step]
-    ballot = selectors.ballot(workshop, participant, activity_ids=activity_ids)
-    context = {"workshop": workshop, "participant": participant, "ballot": ballot, "grid": grid}
-    if not grid and ballot.activities:
-        step = _step(request, len(ballot.activities))
-        activity = ballot.activities[step - 1]
-        context.update(
-            step=step,
-            steps=len(ballot.activities),
-            activity=activity,
-            choices=ballot.choices(activity),
-            previous_step=step - 1 if step > 1 else None,
-            next_step=step + 1 if step < len(ballot.activities) else None,
-        )
-    return context
+    return ballot_context(participant, step=step, grid=request.GET.get("view") == "grid")
 
 
 def _participant_or_leave(request, code):
@@ -169,7 +141,9 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def ballot_live(request: HttpRequest, code: str) -> HttpResponse:
-    """Polled every 1.5 seconds: 204 while nothing a participant sees has changed."""
+    """The ballot over HTTP, for a client that does not take the live stream (a script, the load
+    test): 204 while nothing a participant sees has changed since ``stage``. The page itself
+    gets the ballot pushed (apps/live/workshop)."""
     participant = participant_for_session(request, code)
     if participant is None or participant.removed_at is not None:
         return HttpResponseClientRefresh()

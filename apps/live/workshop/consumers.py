@@ -1,0 +1,374 @@
+"""A workshop's live streams: the facilitator's board and each participant's ballot.
+
+Thin, like the views: each authorises on connect with the views' own helpers, renders the
+partials the htmx views render (apps/workshops/regions.py), and sends them. Nothing here
+writes: a participant votes, and a facilitator pauses or settles, through the pages' forms,
+which keep their CSRF and rate checks. From the browser a stream takes a ping, a request to
+catch up and (a ballot) which activity the page shows; anything else is refused.
+
+A page opens its stream with the counter it shows (``?v=`` for a board, the workshop's version;
+``?stage=`` for a ballot) and gets its region at once if the workshop has moved on since: a page
+that was disconnected catches up. Every ``TICK`` seconds each stream checks its access again and
+catches up if a change's message was lost.
+"""
+
+import asyncio
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.http import QueryDict
+
+from apps.workshops.changes import What
+from apps.workshops.models import Workshop, WorkshopState
+
+from ..consumers import GONE, MAX_MESSAGE, MAX_REFUSED, MISBEHAVED, NO_ACCESS, SYNC_INTERVAL
+from ..groups import user_group
+from .access import facilitator_for_session, page_request, participant_in_session
+from .groups import ballots_group, board_group
+from .renders import ballot_message, board_message
+
+logger = logging.getLogger(__name__)
+
+TICK = 10  # seconds between a stream's checks of its access and its counter
+MAX_STEP = 10_000
+CHANGES_REFUSED = "Votes and changes are made through the page, not this stream."
+NOT_UNDERSTOOD = "That message was not understood."
+
+
+def _counter(query: QueryDict, name: str) -> int:
+    """The counter a page says it shows (-1: none, or not a number)."""
+    value = query.get(name, "")
+    return int(value) if value.isdigit() and len(value) <= 19 else -1
+
+
+class WorkshopStream(AsyncWebsocketConsumer):
+    """What the board and the ballot streams share: the messages they take, the end, the tick."""
+
+    accepted = frozenset({"ping", "sync"})
+    ready = False
+    closed = False
+    ticker: asyncio.Task | None = None
+    drawer: asyncio.Task | None = None
+
+    async def connect(self):
+        await self.accept()
+        self.refused = 0
+        self.synced_at = -SYNC_INTERVAL
+        self.joined: list[str] = []
+        self.query = QueryDict(self.scope.get("query_string", b"").decode("latin1"))
+        if not await self.open():
+            return
+        for group in self.groups_to_join():
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.joined.append(group)
+        self.ready = True
+        # After joining: a change committed meanwhile is in what this reads, or in the group.
+        await self.catch_up()
+        if not self.closed:
+            self.ticker = asyncio.create_task(self.tick())
+
+    async def open(self) -> bool:
+        """Authorise; end the stream and return False if the session may not have it."""
+        raise NotImplementedError
+
+    def groups_to_join(self) -> list[str]:
+        raise NotImplementedError
+
+    async def catch_up(self) -> None:
+        """Say hello with the counter as it is now; draw if the page is behind it."""
+        raise NotImplementedError
+
+    async def recheck(self) -> bool:
+        """Check the access again (ending the stream if it has gone) and catch up."""
+        raise NotImplementedError
+
+    def session_key(self) -> str | None:
+        return self.scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
+
+    async def disconnect(self, code):
+        for task in (self.ticker, self.drawer):
+            if task is not None:
+                task.cancel()
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # As MatrixConsumer: the handlers reach the database only through database_sync_to_async.
+    async def dispatch(self, message):
+        handler = getattr(self, message["type"].replace(".", "_"), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        if not self.closed:  # group messages may still arrive between close and disconnect
+            await super().send(text_data, bytes_data, close)
+
+    async def close(self, code=None, reason=None):
+        if not self.closed:
+            self.closed = True
+            await super().close(code, reason)
+
+    async def send_json(self, content: dict) -> None:
+        await self.send(text_data=json.dumps(content))
+
+    async def end(self, reason: str, code: int, **extra) -> None:
+        await self.send_json({"t": "closed", "reason": reason, **extra})
+        await self.close(code)
+
+    # -- Drawing, in a task of its own so the group's messages never queue up behind it --------
+
+    def draw_soon(self) -> None:
+        if self.drawer is None or self.drawer.done():
+            self.drawer = asyncio.create_task(self.draw_guarded())
+
+    async def draw_guarded(self) -> None:
+        try:
+            await self.draw()
+        except Exception:
+            # The next change, or the tick, tries again.
+            logger.exception("Could not draw a workshop stream's region")
+
+    async def draw(self) -> None:
+        raise NotImplementedError
+
+    # -- From the browser ---------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if not self.ready or self.closed:
+            return
+        message = None
+        if text_data is not None and len(text_data) <= MAX_MESSAGE:
+            try:
+                message = json.loads(text_data)
+            except ValueError:
+                message = None
+        kind = message.get("t") if isinstance(message, dict) else None
+        kind = kind if isinstance(kind, str) else None
+        if kind == "ping":
+            await self.send_json({"t": "pong"})
+        elif kind == "sync" and self.sync_allowed():
+            await self.sync()
+        elif not (kind in self.accepted and kind not in ("ping", "sync") and self.take(message)):
+            await self.refuse(kind)
+
+    def take(self, message: dict) -> bool:
+        """Take a message of one of the stream's own kinds; False if it is not valid."""
+        return False
+
+    async def sync(self) -> None:
+        raise NotImplementedError
+
+    def sync_allowed(self) -> bool:
+        """At most one request to catch up a second: each costs a render."""
+        now = asyncio.get_running_loop().time()
+        if now - self.synced_at < SYNC_INTERVAL:
+            return False
+        self.synced_at = now
+        return True
+
+    async def refuse(self, kind) -> None:
+        self.refused += 1
+        if self.refused > MAX_REFUSED:
+            await self.end("Too many messages this stream does not take.", MISBEHAVED)
+            return
+        changes = kind is not None and kind not in self.accepted
+        await self.send_json(
+            {"t": "refused", "reason": CHANGES_REFUSED if changes else NOT_UNDERSTOOD}
+        )
+
+    # -- From the group -----------------------------------------------------------------------
+
+    async def access_check(self, event: dict) -> None:
+        await self.recheck()
+
+    async def tick(self) -> None:
+        while not self.closed:
+            await asyncio.sleep(TICK)
+            try:
+                if not await self.recheck():
+                    return
+            except Exception:
+                logger.warning("Could not check a workshop stream; closing it to reconnect")
+                await self.close(1011)
+                return
+
+
+class BoardConsumer(WorkshopStream):
+    """ws/m/<slug>/workshops/<pk>/: the facilitator's board, for editors of the matrix."""
+
+    async def open(self) -> bool:
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.request = page_request(self.scope)
+        facilitator = None
+        if self.request is not None:
+            facilitator = await database_sync_to_async(facilitator_for_session)(
+                self.session_key(), kwargs["slug"], kwargs["pk"]
+            )
+        if facilitator is None:
+            await self.end("This workshop is gone, or you may not run it.", NO_ACCESS)
+            return False
+        self.facilitator = facilitator
+        self.workshop_id = facilitator.workshop_id
+        self.sent = _counter(self.query, "v")  # the version the page shows
+        self.wanted = self.sent
+        return True
+
+    def groups_to_join(self) -> list[str]:
+        return [board_group(self.workshop_id), user_group(self.facilitator.user_id)]
+
+    async def catch_up(self) -> None:
+        version = await database_sync_to_async(self.current_version)()
+        await self.send_json({"t": "hello", "v": version})
+        self.want(version)
+
+    def current_version(self) -> int:
+        return (
+            Workshop.objects.filter(pk=self.workshop_id).values_list("version", flat=True).first()
+            or 0
+        )
+
+    def want(self, version: int, *, force: bool = False) -> None:
+        """Have the page shown at least ``version`` (with ``force``, send it even if it is)."""
+        if force:
+            self.sent = min(self.sent, version - 1)
+        self.wanted = max(self.wanted, version)
+        if self.wanted > self.sent:
+            self.draw_soon()
+
+    async def draw(self) -> None:
+        while self.wanted > self.sent and not self.closed:
+            drawn = await board_message(self.workshop_id, self.request, self.wanted)
+            if drawn.text is None:
+                await self.end("This workshop has been deleted.", GONE)
+                return
+            if drawn.at <= self.sent:
+                return
+            self.sent = drawn.at
+            await self.send(text_data=drawn.text)
+
+    async def workshop_changed(self, event: dict) -> None:
+        self.want(event["version"])
+
+    async def sync(self) -> None:
+        self.want(await database_sync_to_async(self.current_version)(), force=True)
+
+    async def recheck(self) -> bool:
+        kwargs = self.scope["url_route"]["kwargs"]
+        facilitator = await database_sync_to_async(facilitator_for_session)(
+            self.session_key(), kwargs["slug"], kwargs["pk"]
+        )
+        if facilitator is None:
+            await self.end("You may no longer run this workshop.", NO_ACCESS)
+            return False
+        self.want(facilitator.version)
+        return True
+
+
+class BallotConsumer(WorkshopStream):
+    """ws/w/<code>/: a participant's ballot, for the session that joined as them."""
+
+    accepted = frozenset({"ping", "sync", "view"})
+
+    async def open(self) -> bool:
+        code = self.scope["url_route"]["kwargs"]["code"]
+        participant = await database_sync_to_async(participant_in_session)(self.session_key(), code)
+        if participant is None:
+            await self.end("This browser has not joined the workshop.", NO_ACCESS)
+            return False
+        if participant.removed_at is not None:
+            await self.end_removed()
+            return False
+        self.participant_id = participant.pk
+        self.workshop_id = participant.workshop_id
+        self.sent = _counter(self.query, "stage")  # the stage the page shows
+        self.wanted = self.sent
+        step = _counter(self.query, "step")
+        self.step = step if 1 <= step <= MAX_STEP else None
+        self.grid = self.query.get("view") == "grid"
+        return True
+
+    def groups_to_join(self) -> list[str]:
+        return [ballots_group(self.workshop_id)]
+
+    async def end_removed(self) -> None:
+        await self.end("The facilitator removed you from this workshop.", NO_ACCESS, removed=True)
+
+    async def catch_up(self) -> None:
+        stage, state = await database_sync_to_async(self.current_stage)()
+        await self.send_json({"t": "hello", "stage": stage})
+        if stage > self.sent:
+            self.want(stage)
+        elif state == WorkshopState.CLOSED:
+            await self.end_closed()
+
+    def current_stage(self) -> tuple[int, str]:
+        row = Workshop.objects.filter(pk=self.workshop_id).values_list("stage", "state").first()
+        return row or (0, WorkshopState.CLOSED)
+
+    async def end_closed(self) -> None:
+        await self.end("The workshop has closed.", GONE)
+
+    def want(self, stage: int, *, force: bool = False) -> None:
+        if force:
+            self.sent = min(self.sent, stage - 1)
+        self.wanted = max(self.wanted, stage)
+        if self.wanted > self.sent:
+            self.draw_soon()
+
+    async def draw(self) -> None:
+        while self.wanted > self.sent and not self.closed:
+            drawn = await ballot_message(self.participant_id, step=self.step, grid=self.grid)
+            if drawn.text is None:
+                if drawn.removed:
+                    await self.end_removed()
+                else:
+                    await self.end("This workshop has been deleted.", GONE)
+                return
+            await self.send(text_data=drawn.text)
+            self.sent = max(self.sent, drawn.at)
+            if drawn.closed:
+                await self.end_closed()
+                return
+            if drawn.at < self.wanted:
+                return  # drawn before the change it was asked for: the tick tries again
+
+    async def workshop_changed(self, event: dict) -> None:
+        if event["what"] == What.REMOVED:
+            if event["participant"] == self.participant_id:
+                await self.end_removed()
+                return
+            if not event["revealed"]:
+                return  # another participant's answers are not shown: nothing to redraw
+        self.want(event["stage"])
+
+    def take(self, message: dict) -> bool:
+        """Which activity the page shows (``step``), or the whole grid: the next ballot sent
+        is drawn so."""
+        step, grid = message.get("step"), message.get("grid", False)
+        if not isinstance(grid, bool) or set(message) - {"t", "step", "grid"}:
+            return False
+        if step is not None and not (
+            isinstance(step, int) and not isinstance(step, bool) and 1 <= step <= MAX_STEP
+        ):
+            return False
+        self.step, self.grid = step, grid
+        return True
+
+    async def sync(self) -> None:
+        stage, _ = await database_sync_to_async(self.current_stage)()
+        self.want(stage, force=True)
+
+    async def recheck(self) -> bool:
+        code = self.scope["url_route"]["kwargs"]["code"]
+        participant = await database_sync_to_async(participant_in_session)(self.session_key(), code)
+        if participant is None or participant.pk != self.participant_id:
+            await self.end("This browser has left the workshop.", NO_ACCESS)
+            return False
+        if participant.removed_at is not None:
+            await self.end_removed()
+            return False
+        self.want(participant.workshop.stage)
+        return True

@@ -1,0 +1,131 @@
+"""What a workshop's streams send: the board, redrawn at most every ``WINDOW`` seconds and once per
+process for all the boards it serves, and a participant's own ballot.
+
+Fifty phones voting in the same second are fifty changes. Each board of a process that hears of
+one asks ``board_message`` for a board showing at least that change. The first to ask after a
+redraw schedules the next one, at once if the last began ``WINDOW`` seconds ago or more, else at
+the end of that window; every ask until the redraw starts reading waits for that same redraw, and
+every board of the process sends its text. However many votes arrive, a board is redrawn (and
+sent) at most 1 / WINDOW times a second, and a vote shows within about WINDOW seconds.
+
+A redraw reads the workshop's version before anything else, so what it shows is at least that
+version: a board that has sent it need not be sent anything older.
+"""
+
+import asyncio
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from channels.db import database_sync_to_async
+from django.http import HttpRequest
+
+from apps.workshops.models import Participant, Workshop, WorkshopState
+from apps.workshops.regions import ballot_html, board_html
+
+WINDOW = 0.25  # seconds: at most four redraws of a board a second
+KEPT = 64  # boards remembered (each holds its last text)
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """A rendered region: the message to send (None: gone) and the counter it shows."""
+
+    text: str | None
+    at: int
+    closed: bool = False  # the workshop has closed: the last a ballot is sent
+    removed: bool = False  # no text because the participant was removed
+
+
+class _Board:
+    """One workshop's board as seen at one address, in this process."""
+
+    __slots__ = ("latest", "started", "task", "waiting")
+
+    def __init__(self):
+        self.waiting: asyncio.Future | None = None  # the next redraw, until it starts reading
+        self.started = float("-inf")  # when the last redraw started (the loop's clock)
+        self.latest: Drawn | None = None
+        self.task: asyncio.Task | None = None
+
+
+_boards: OrderedDict[tuple, _Board] = OrderedDict()
+
+
+def site(request: HttpRequest) -> tuple[str, str]:
+    return request.scheme, request.get_host()
+
+
+async def board_message(workshop_id: int, request: HttpRequest, version: int) -> Drawn:
+    """The board of ``workshop_id`` showing at least ``version``, as a stream sends it."""
+    key = (workshop_id, *site(request))
+    board = _boards.get(key)
+    if board is None:
+        board = _boards[key] = _Board()
+        while len(_boards) > KEPT:
+            _boards.popitem(last=False)
+    _boards.move_to_end(key)
+    for _ in range(2):  # the second only if a redraw under way had read too early
+        latest = board.latest
+        if latest is not None and (latest.text is None or latest.at >= version):
+            return latest
+        if board.waiting is None:
+            loop = asyncio.get_running_loop()
+            board.waiting = loop.create_future()
+            delay = max(0.0, board.started + WINDOW - loop.time())
+            board.task = loop.create_task(_redraw(board, delay, workshop_id, request))
+        drawn = await asyncio.shield(board.waiting)
+        if drawn.text is None or drawn.at >= version:
+            return drawn
+    return drawn
+
+
+async def _redraw(board: _Board, delay: float, workshop_id: int, request: HttpRequest) -> None:
+    await asyncio.sleep(delay)
+    future, board.waiting = board.waiting, None
+    board.started = asyncio.get_running_loop().time()
+    try:
+        drawn = await database_sync_to_async(_board)(workshop_id, request)
+    except BaseException as error:
+        future.set_exception(error)
+        future.exception()  # retrieved: whoever awaits it raises it
+        raise
+    if board.latest is None or drawn.text is None or drawn.at >= board.latest.at:
+        board.latest = drawn
+    future.set_result(drawn)
+
+
+def _board(workshop_id: int, request: HttpRequest) -> Drawn:
+    workshop = Workshop.objects.select_related("matrix").filter(pk=workshop_id).first()
+    if workshop is None:
+        return Drawn(None, 0)
+    html = board_html(request, workshop)
+    return Drawn(json.dumps({"t": "board", "v": workshop.version, "html": html}), workshop.version)
+
+
+def forget() -> None:
+    """Forget every board (the tests start each with none)."""
+    _boards.clear()
+
+
+# -- Ballots --------------------------------------------------------------------------------------
+
+
+async def ballot_message(participant_id: int, *, step: int | None, grid: bool) -> Drawn:
+    """The participant's ballot as it is now, at ``step`` or as the whole grid; ``text`` is None
+    when the participant has been removed (or the workshop deleted)."""
+    return await database_sync_to_async(_ballot)(participant_id, step, grid)
+
+
+def _ballot(participant_id: int, step: int | None, grid: bool) -> Drawn:
+    participant = (
+        Participant.objects.select_related("workshop__matrix").filter(pk=participant_id).first()
+    )
+    if participant is None:  # deleted with its workshop
+        return Drawn(None, 0)
+    if participant.removed_at is not None:
+        return Drawn(None, 0, removed=True)
+    workshop = participant.workshop
+    html = ballot_html(participant, step=step, grid=grid)
+    message = {"t": "ballot", "stage": workshop.stage, "html": html}
+    return Drawn(json.dumps(message), workshop.stage, workshop.state == WorkshopState.CLOSED)

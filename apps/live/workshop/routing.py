@@ -1,0 +1,10 @@
+"""The WebSocket routes of workshops, beside the pages they follow (included in ../routing.py)."""
+
+from django.urls import path
+
+from .consumers import BallotConsumer, BoardConsumer
+
+websocket_urlpatterns = [
+    path("ws/m/<slug:slug>/workshops/<id:pk>/", BoardConsumer.as_asgi(), name="workshop_board"),
+    path("ws/w/<str:code>/", BallotConsumer.as_asgi(), name="workshop_ballot"),
+]
