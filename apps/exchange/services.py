@@ -9,6 +9,7 @@ from apps.catalog import services as catalog_services
 from apps.catalog.models import Role
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
 from apps.matrices.services import unique_matrix_slug
+from apps.raci.exchange import limits
 from apps.raci.exchange.document import DEFINITION_FIELDS, MatrixDocument, RoleDoc
 from apps.raci.exchange.problems import ImportProblem
 
@@ -37,6 +38,7 @@ class ImportPlan:
 
 def import_plan(*, doc: MatrixDocument, team: Team) -> ImportPlan:
     """Check the document against the limits and say which roles exist and which are new."""
+    limits.check_document(doc)
     _check_lengths(doc)
     known = {
         role.name.lower(): role for role in Role.objects.filter(team__isnull=True).order_by("-pk")

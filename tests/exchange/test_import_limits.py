@@ -1,10 +1,15 @@
 """Hostile and oversized imports: a 400 with a clear message, quickly, and nothing created."""
 
+import time
+import tracemalloc
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from apps.raci.exchange.limits import MAX_ACTIVITIES, MAX_ROLES
 from tests.exchange.test_import import counts, file_error, upload
+from tests.raci.test_exchange_limits import HOSTILE_CORNERS, corner_file
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +42,41 @@ def test_import_matrix_refuses_deeply_nested_json(tmp_path, user, name):
     with pytest.raises(CommandError, match="nests too deeply"):
         call_command("import_matrix", str(path), "--user", user.username)
     assert counts() == before
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CORNERS))
+def test_it_refuses_a_spreadsheet_claiming_the_whole_sheet_within_a_second(client_in, team, name):
+    """A 1.5 KB workbook with one cell at A1 and one at XFD1048576 (or column 500, row 2000)
+    made one worker grow to 1.8 GB and run until it was killed."""
+    corner = HOSTILE_CORNERS[name]
+    data = corner_file(corner)
+    before = counts()
+    tracemalloc.start()
+    try:
+        started = time.perf_counter()
+        response = upload(client_in, "hostile.xlsx", data, team=team)
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 400
+    assert seconds < 1
+    assert peak < 30_000_000
+    message = file_error(response)
+    assert f"Cell {corner}" in message
+    assert f"at most {MAX_ROLES} roles" in message
+    assert counts() == before
+
+
+def test_it_refuses_a_csv_with_more_activities_than_an_import_takes(client_in, team):
+    rows = ["Activity,Dev", *(f"Task {n},R" for n in range(MAX_ACTIVITIES + 1))]
+    response = upload(client_in, "big.csv", "\n".join(rows).encode(), team=team)
+    assert response.status_code == 400
+    assert f"more than {MAX_ACTIVITIES:,} activities" in file_error(response)
+
+
+def test_import_matrix_refuses_a_hostile_spreadsheet(tmp_path, user):
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(corner_file(HOSTILE_CORNERS["whole-sheet"]))
+    with pytest.raises(CommandError, match="Cell XFD1048576"):
+        call_command("import_matrix", str(path), "--user", user.username)

@@ -55,11 +55,19 @@ def read_csv(
             dialect = type("semicolon", (csv.excel,), {"delimiter": ";"})
         elif "\t" in first_line:
             dialect = csv.excel_tab
-    try:
-        rows = [
-            (number, [restore(cell) for cell in row])
-            for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)
-        ]
-    except csv.Error as error:
-        raise ImportProblem(f"The CSV cannot be read: {error}.") from None
+    rows = _rows(csv.reader(io.StringIO(text), dialect))
     return document_from_rows(rows, scheme=scheme, title=title)
+
+
+def _rows(reader):
+    """(row number, cells), read as they are needed: the table reader stops at its limits."""
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, [restore(cell) for cell in row]
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise ImportProblem(
+                f"A cell holds more than {csv.field_size_limit():,} characters.",
+                where=f"row {reader.line_num}",
+            ) from None
+        raise ImportProblem(f"The CSV cannot be read: {error}.") from None

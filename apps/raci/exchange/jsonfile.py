@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from ..schemes import SCHEMES, get_scheme
+from . import limits
 from .document import DEFINITION_FIELDS, ActivityDoc, MatrixDocument, PhaseDoc, RoleDoc
 from .problems import ImportProblem
 
@@ -133,6 +134,7 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
         raise ImportProblem('"overload_percent" must be a whole number from 1 to 100')
 
     roles = []
+    limits.check_roles(len(_list(matrix, "roles", "matrix")))
     for i, item in enumerate(_list(matrix, "roles", "matrix"), start=1):
         where = f"role {i}"
         if not isinstance(item, dict):
@@ -157,6 +159,7 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
         raise ImportProblem("two roles share a name")
 
     phases, seen = [], set()
+    limits.check_phases(len(_list(matrix, "phases", "matrix")))
     for p, item in enumerate(_list(matrix, "phases", "matrix"), start=1):
         where = f"phase {p}"
         if not isinstance(item, dict):
@@ -172,6 +175,7 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
             if activity.name.lower() in seen:
                 raise ImportProblem(f'duplicate activity "{activity.name}"', where=at)
             seen.add(activity.name.lower())
+            limits.check_activities(len(seen))
             for field in ("cells", "notes"):
                 values = entry.get(field) or {}
                 if not isinstance(values, dict):

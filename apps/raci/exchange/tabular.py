@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..schemes import get_scheme
+from . import limits
 from .document import ActivityDoc, MatrixDocument, PhaseDoc, RoleDoc
 from .problems import ImportProblem
 
@@ -47,6 +48,7 @@ def document_from_rows(
             "per role with the role's name in the first row.",
             where=f"row {header_number}",
         )
+    limits.check_roles(len(role_cols))
     seen_roles: dict[str, int] = {}
     for i in role_cols:
         if names[i].lower() in seen_roles:
@@ -74,6 +76,7 @@ def document_from_rows(
                 where=f"row {number}",
             )
         seen_activities[name.lower()] = number
+        limits.check_activities(len(seen_activities))
         phase_name = cells[phase_col] if phase_col is not None and phase_col < len(cells) else ""
         phase = phases.setdefault(
             phase_name or DEFAULT_PHASE, PhaseDoc(phase_name or DEFAULT_PHASE)

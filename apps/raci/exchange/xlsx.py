@@ -29,16 +29,25 @@ import io
 import textwrap
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from datetime import date, datetime, time
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import COMMENTS_NS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from ..rules import Finding, Severity, summarize
 from ..schemes import SCHEMES, Letter, Scheme, get_scheme, letter_named
@@ -50,6 +59,7 @@ from .document import (
     MatrixDocument,
     RoleDoc,
 )
+from .limits import MAX_ACTIVITIES, MAX_ROLES
 from .problems import ImportProblem
 from .tabular import document_from_rows
 
@@ -86,8 +96,6 @@ ROLE_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 ROLE_KINDS = ("core", "supporting", "custom")
 
-# Uncompressed size above which a workbook is refused before parsing (zip bombs).
-MAX_UNCOMPRESSED_BYTES = 200_000_000
 
 _INK = "1E293B"
 _MUTED = "64748B"
@@ -380,19 +388,35 @@ def read_xlsx(data: bytes, *, title: str = "") -> MatrixDocument:
     empty row after the header, before the legend). Activities without a phase go into
     "Activities". A "Roles" sheet fills in the roles' details by name, an "About" sheet the
     scheme and options (RACI otherwise).
+
+    Only the cells the file holds are read, never the range a sheet declares (which may be the
+    whole sheet), and a sheet with content beyond what an import takes (``limits``) is refused
+    as soon as that content shows: see "Reading within the limits" below.
     """
     workbook = _open(data)
+    try:
+        return _read_workbook(workbook, title)
+    finally:
+        workbook.close()
+
+
+def _read_workbook(workbook, title: str) -> MatrixDocument:
     about = _read_about(workbook)
     exported = about.get(ABOUT_FORMAT.lower(), "").startswith("raci-builder/")
     scheme = _scheme_from(about)
-    ws = workbook[MATRIX_SHEET] if MATRIX_SHEET in workbook.sheetnames else workbook.worksheets[0]
+    if MATRIX_SHEET in workbook.sheetnames:
+        ws = workbook[MATRIX_SHEET]
+    elif workbook.worksheets:
+        ws = workbook.worksheets[0]
+    else:
+        raise ImportProblem("The spreadsheet has no sheet with a table.")
 
-    rows, comments, exact = _sheet_rows(ws)
-    if not any(any(cells) for _, cells in rows):
+    rows, exact = _sheet_rows(ws)
+    if not rows:
         raise ImportProblem("The spreadsheet is empty.")
     start = _header_index(rows)
     header_number, header = rows[start]
-    body = _until_empty(rows[start + 1 :], strict=exported)
+    body = _until_empty(rows[start + 1 :], after=header_number, strict=exported)
 
     if not title and exported and start > 0:
         title = next((cell for cell in rows[0][1] if cell.strip()), "")
@@ -405,30 +429,190 @@ def read_xlsx(data: bytes, *, title: str = "") -> MatrixDocument:
     doc.accountable_does_work = _yes(about.get(ABOUT_ACCOUNTABLE_DOES_WORK.lower(), ""))
     doc.overload_percent = _percent(about.get(ABOUT_OVERLOAD_PERCENT.lower(), ""))
     layout = _Layout(doc, header, body)
-    layout.attach_comments(comments)
+    layout.attach_comments(_comments(workbook, ws))
     if ROLES_SHEET in workbook.sheetnames and workbook[ROLES_SHEET] is not ws:
         _read_roles(workbook[ROLES_SHEET], doc.roles)
     layout.keep_exact(header_number, exact)
     return doc
 
 
+# -- Reading within the limits ------------------------------------------------------------------
+#
+# A sheet declares its used range (<dimension>), and a cell may sit at XFD1048576: a 1.5 KB file
+# can claim 17 billion cells, and iterating that range (even openpyxl's read-only rows, padded to
+# it) takes gigabytes and minutes. So the workbook is opened read-only, each sheet's XML is
+# streamed for the cells it holds, and reading stops, with a message, as soon as a sheet holds
+# more than an import of MAX_ACTIVITIES x MAX_ROLES can use. The parts openpyxl reads whole when
+# it opens a workbook (shared strings, styles...) are checked first, from the zip, the same way.
+
+TABLE_COLUMNS = MAX_ROLES + 2  # Phase, Activity and the roles
+TABLE_ROWS = MAX_ACTIVITIES + 100  # and the title, header, legend or notes around them
+# XML elements a sheet may hold: a cell is one or two (its value), a row one more, and a few
+# thousand describe the sheet (views, column widths...).
+SHEET_ELEMENTS = TABLE_ROWS * (2 * TABLE_COLUMNS + 1) + 20_000
+MAX_COMMENTS = 25 * MAX_ACTIVITIES  # notes on cells and descriptions of activities
+# The whole file unzipped; each part that openpyxl reads whole, in bytes and in XML tags (the
+# shared strings hold every text of the workbook, so they get more).
+MAX_UNCOMPRESSED_BYTES = 100_000_000
+MAX_PARTS = 1_000
+MAX_PART_BYTES = 20_000_000
+MAX_PART_TAGS = 25_000
+MAX_STRING_TAGS = 400_000
+NOT_XLSX = "This file is not an Excel spreadsheet (.xlsx)."
+
+_MAIN = f"{{{SHEET_MAIN_NS}}}"
+_ROW, _SHEET_DATA, _CELL = f"{_MAIN}row", f"{_MAIN}sheetData", f"{_MAIN}c"
+
+
+def _too_much(where: str) -> ImportProblem:
+    return ImportProblem(
+        f"{where} holds more than an import can use: at most {MAX_ACTIVITIES:,} activities "
+        f"and {MAX_ROLES} roles. Copy the matrix alone into a new workbook, or split it."
+    )
+
+
 def _open(data: bytes):
     if not data or not data.strip():
         raise ImportProblem("The spreadsheet is empty.")
-    not_xlsx = "This file is not an Excel spreadsheet (.xlsx)."
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportProblem(not_xlsx) from None
-    if size > MAX_UNCOMPRESSED_BYTES:
-        raise ImportProblem("This spreadsheet is too large to import.")
+            _check_parts(archive)
+    except ImportProblem:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        raise ImportProblem(NOT_XLSX) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about features it drops
-            return load_workbook(io.BytesIO(data), data_only=True)
+            reader = _Reader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            reader.read()
+            return reader.wb
     except Exception:  # openpyxl raises many kinds of errors on malformed files
-        raise ImportProblem(not_xlsx) from None
+        raise ImportProblem(NOT_XLSX) from None
+
+
+class _Sheet(ReadOnlyWorksheet):
+    """A read-only sheet that never reads the range it declares: openpyxl's reads it as it is
+    made, and finding that a sheet declares none means parsing the whole sheet once more."""
+
+    def _get_size(self) -> None:
+        pass
+
+
+class _Reader(ExcelReader):
+    """openpyxl's reader (what ``load_workbook(read_only=True)`` runs), with ``_Sheet`` sheets
+    and no chart sheets."""
+
+    def read_worksheets(self) -> None:
+        for sheet, relation in self.parser.find_sheets():
+            if relation.target in self.valid_files and "chartsheet" not in relation.Type:
+                ws = _Sheet(self.wb, sheet.name, relation.target, self.shared_strings)
+                self.wb._sheets.append(ws)
+
+
+def _check_parts(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip that unpacks to more than any matrix needs (a zip bomb), or whose parts
+    that openpyxl builds objects from, element by element, hold more than a matrix needs."""
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        raise _too_much(f"This spreadsheet has more than {MAX_PARTS:,} parts; it")
+    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+        raise _too_much("This spreadsheet")
+    for info in infos:
+        name = info.filename.lower()
+        streamed = name.startswith(("xl/worksheets/sheet", "xl/comments")) and not name.endswith(
+            ".rels"
+        )
+        if streamed or not name.endswith((".xml", ".rels")):
+            continue  # read bounded below, or never read (drawings, images, printer settings)
+        if info.file_size > MAX_PART_BYTES:
+            raise _too_much(f"The part {info.filename} of this spreadsheet")
+        limit = MAX_STRING_TAGS if name.endswith("sharedstrings.xml") else MAX_PART_TAGS
+        if archive.read(info).count(b"<") > limit:
+            raise _too_much(f"The part {info.filename} of this spreadsheet")
+
+
+def _parsed_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict]]]:
+    """The rows the sheet's XML holds, in order, each as (row number, its cells as openpyxl
+    parses them: dicts of row, column, value, data_type, style_id). No padding to the declared
+    range and no empty rows for the gaps; nothing after the sheet's data is parsed. Refuses a
+    sheet of more than SHEET_ELEMENTS elements.
+
+    openpyxl's read-only sheets parse with its WorkSheetParser too, but pad every row and fill
+    every gap up to the declared range; this drives the parser's own ``parse_row`` over the
+    stream instead (openpyxl 3.1's internal API, pinned by tests/raci/test_exchange_limits.py).
+    """
+    workbook = ws.parent
+    parser = WorkSheetParser(
+        None,
+        ws._shared_strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+    elements = 0
+    in_row = False
+    with ws._get_source() as source:
+        events = iterparse(source, events=("start", "end"))
+        root = None
+        for event, element in events:
+            if event == "start":
+                root = element if root is None else root
+                in_row = in_row or element.tag == _ROW
+                continue
+            elements += 1
+            if elements > SHEET_ELEMENTS:
+                raise _too_much(f'The sheet "{ws.title}"')
+            if element.tag == _ROW:
+                yield _parse_row(parser, element)
+                in_row = False
+                element.clear()
+            elif element.tag == _SHEET_DATA:
+                return  # the rest (merged cells, formatting, links) is of no use here
+            elif not in_row and root is not None:
+                root.clear()  # what comes before the data: views, column widths...
+
+
+def _parse_row(parser: WorkSheetParser, row) -> tuple[int, list[dict]]:
+    """``parser.parse_row``, without parsing the cells that hold nothing (formatted empty
+    ones): a file may hold a great many."""
+    number = row.get("r")
+    parser.row_counter = int(float(number)) if number else parser.row_counter + 1
+    parser.col_counter = 0
+    cells = []
+    skipped = None  # the reference of the last empty cell, to count from if a cell has none
+    for element in row:
+        if not len(element):  # no value (<v>, <is>) and no formula
+            reference = element.get("r")
+            if reference is None:
+                parser.col_counter = _column(skipped, parser.col_counter) + 1
+            skipped = reference
+            continue
+        if element.get("r") is None:
+            parser.col_counter = _column(skipped, parser.col_counter)
+        skipped = None
+        cells.append(parser.parse_cell(element))
+    return parser.row_counter, cells
+
+
+def _column(reference: str | None, counter: int) -> int:
+    return counter if reference is None else coordinate_to_tuple(reference)[1]
+
+
+def _cells(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict]]]:
+    """``_parsed_rows``, with errors in the XML reported as an ImportProblem."""
+    rows = _parsed_rows(ws)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except ImportProblem:
+            raise
+        except Exception:  # malformed XML, a shared string that is not there...
+            raise ImportProblem(f'The sheet "{ws.title}" cannot be read. {NOT_XLSX}') from None
+        yield row
 
 
 def _cell_text(value, exact: bool = False) -> str:
@@ -450,67 +634,138 @@ def _cell_text(value, exact: bool = False) -> str:
     return str(value)
 
 
-def _text_of(cell) -> str:
-    return _cell_text(cell.value, exact=bool(cell.quotePrefix))
-
-
 type Rows = list[tuple[int, list[str]]]
 
 
 type Places = dict[tuple[int, int], str]  # (row number, column index) -> text
 
 
-def _sheet_rows(ws: Worksheet) -> tuple[Rows, Places, Places]:
-    """Every row as (row number, cell texts); the comments; the cells to keep exactly.
+def _sheet_rows(ws: ReadOnlyWorksheet) -> tuple[Rows, Places]:
+    """The rows that hold something, as (row number, cell texts from column A); the cells to
+    keep exactly. An empty row shows as a gap in the row numbers.
 
     The table reader strips every cell; a cell we neutralised (``'\tx``) is text on purpose,
-    leading or trailing white space included, so those are kept aside to be put back.
+    leading or trailing white space included, so those are kept aside to be put back. Content
+    beyond TABLE_COLUMNS, or more than TABLE_ROWS rows with content, is refused.
     """
     rows: Rows = []
-    comments: Places = {}
     exact: Places = {}
-    for cells in ws.iter_rows():
-        if not cells:
-            continue
-        number = cells[0].row
-        texts = []
-        for index, cell in enumerate(cells):
-            text = _text_of(cell)
-            texts.append(text)
-            if isinstance(cell.value, str) and cell.quotePrefix and text != text.strip():
+    for number, cells in _cells(ws):
+        texts: dict[int, str] = {}
+        for parsed in cells:
+            if parsed["value"] is None:
+                continue
+            cell = ReadOnlyCell(ws, **parsed)
+            quoted = bool(cell.style_array.quotePrefix)
+            text = _cell_text(cell.value, exact=quoted)
+            if not text.strip():
+                continue
+            index = cell.column - 1
+            if index >= TABLE_COLUMNS:
+                raise ImportProblem(
+                    f'Cell {cell.coordinate} of the sheet "{ws.title}" is beyond the columns an '
+                    f"import reads: Phase, Activity and at most {MAX_ROLES} roles, up to column "
+                    f"{get_column_letter(TABLE_COLUMNS)}."
+                )
+            texts[index] = text
+            if quoted and isinstance(cell.value, str) and text != text.strip():
                 exact[number, index] = text
-            if cell.comment is not None:
-                comments[number, index] = _comment_text(cell.comment)
-        while texts and not texts[-1].strip():
-            texts.pop()
-        rows.append((number, texts))
-    return rows, comments, exact
+        if not texts:
+            continue
+        if len(rows) == TABLE_ROWS:
+            raise ImportProblem(
+                f'The sheet "{ws.title}" has more than {TABLE_ROWS:,} rows with something in '
+                f"them; an import takes at most {MAX_ACTIVITIES:,} activities."
+            )
+        line = [""] * (max(texts) + 1)
+        for index, text in texts.items():
+            line[index] = text
+        rows.append((number, line))
+    return rows, exact
 
 
-def _comment_text(comment: Comment) -> str:
-    text = comment.text or ""
+def _comments(workbook, ws: ReadOnlyWorksheet) -> Places:
+    """The comments on the sheet's cells, by (row number, column index) within the table's
+    columns. openpyxl reads no comments in read-only mode: they are streamed here from the
+    sheet's comments part (at most MAX_COMMENTS)."""
+    archive = workbook._archive  # the open zip (openpyxl keeps it for read-only sheets)
+    rels_path = get_rels_path(ws._worksheet_path)
+    if rels_path not in archive.namelist():
+        return {}
+    found: Places = {}
+    try:
+        for relation in get_dependents(archive, rels_path).find(COMMENTS_NS):
+            with archive.open(relation.target) as source:
+                found.update(_comment_part(source, ws.title))
+    except ImportProblem:
+        raise
+    except Exception:  # a missing or malformed part
+        raise ImportProblem(f'The comments of the sheet "{ws.title}" cannot be read.') from None
+    return found
+
+
+def _comment_part(source, sheet: str) -> Places:
+    authors: list[str] = []
+    found: Places = {}
+    count = 0
+    for _, element in iterparse(source):
+        if element.tag == f"{_MAIN}author":
+            authors.append(element.text or "")
+        elif element.tag == f"{_MAIN}comment":
+            count += 1
+            if count > MAX_COMMENTS or len(authors) > MAX_COMMENTS:
+                raise _too_much(f'The comments of the sheet "{sheet}"')
+            row, column = coordinate_to_tuple(element.get("ref", ""))
+            if column <= TABLE_COLUMNS:
+                author = _author(authors, element.get("authorId", ""))
+                found[row, column - 1] = _comment_text(_runs(element), author)
+            element.clear()
+    return found
+
+
+def _author(authors: list[str], author_id: str) -> str:
+    index = int(author_id) if author_id.isascii() and author_id.isdigit() else -1
+    return authors[index] if 0 <= index < len(authors) else ""
+
+
+def _runs(comment) -> str:
+    """A comment's text: its plain text, or its runs' (phonetic runs left out)."""
+    text = comment.find(f"{_MAIN}text")
+    if text is None:
+        return ""
+    parts = []
+    for child in text:
+        if child.tag == f"{_MAIN}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_MAIN}r":
+            parts.extend(t.text or "" for t in child.iter(f"{_MAIN}t"))
+    return "".join(parts)
+
+
+def _comment_text(text: str, author: str) -> str:
     # Excel starts a note with its author's name ("Jane Doe:\n"); that is not part of it.
-    if comment.author and text.startswith(f"{comment.author}:\n"):
-        text = text[len(comment.author) + 2 :]
+    if author and text.startswith(f"{author}:\n"):
+        text = text[len(author) + 2 :]
     return text.strip()
 
 
 def _header_index(rows: Rows) -> int:
+    """The row with "Activity" and something else, else the first (rows hold something)."""
     for index, (_, cells) in enumerate(rows):
         filled = [cell.strip().lower() for cell in cells if cell.strip()]
         if "activity" in filled and len(filled) > 1:
             return index
-    return next(index for index, (_, cells) in enumerate(rows) if any(c.strip() for c in cells))
+    return 0
 
 
-def _until_empty(body: Rows, *, strict: bool) -> Rows:
-    """The rows up to the first empty one after the data (strict: after the header)."""
-    started = strict
-    for index, (_, cells) in enumerate(body):
-        if any(cell.strip() for cell in cells):
-            started = True
-        elif started:
+def _until_empty(body: Rows, *, after: int, strict: bool) -> Rows:
+    """The rows up to the first empty one after the data (strict: after the header, in row
+    ``after``). ``body`` holds rows with content only: an empty row is a gap in the numbers."""
+    previous = after
+    for index, (number, _) in enumerate(body):
+        if number > previous + 1 and (strict or index > 0):
             return body[:index]
+        previous = number
     return body
 
 
@@ -564,11 +819,12 @@ class _Layout:
 def _read_about(workbook) -> dict[str, str]:
     if ABOUT_SHEET not in workbook.sheetnames:
         return {}
+    ws = workbook[ABOUT_SHEET]
     values: dict[str, str] = {}
-    for row in workbook[ABOUT_SHEET].iter_rows(max_col=2):
-        label = _text_of(row[0]).strip().lower() if row else ""
+    for _, cells in _sheet_rows(ws)[0]:
+        label = cells[0].strip().lower()
         if label and label not in values:
-            values[label] = _text_of(row[1]).strip() if len(row) > 1 else ""
+            values[label] = cells[1].strip() if len(cells) > 1 else ""
     return values
 
 
@@ -603,23 +859,21 @@ def _percent(value: str) -> int:
     return percent
 
 
-def _read_roles(ws: Worksheet, roles: Iterable[RoleDoc]) -> None:
+def _read_roles(ws, roles: Iterable[RoleDoc]) -> None:
     """Fill in the roles' details from a sheet with a "Name" column, matching roles by name."""
-    rows = ws.iter_rows()
-    header = next(rows, None)
-    if not header:
-        return
+    rows = iter(_sheet_rows(ws)[0])
+    _, header = next(rows, (0, []))
     labels = {label.lower(): name for name, label in ROLE_COLUMNS}
     fields = {
-        index: labels[text.lower()]
-        for index, text in ((i, _text_of(cell).strip()) for i, cell in enumerate(header))
-        if text.lower() in labels
+        index: labels[text.strip().lower()]
+        for index, text in enumerate(header)
+        if text.strip().lower() in labels
     }
     if "name" not in fields.values():
         return
     by_name = {role.name.lower(): role for role in roles}
-    for values in rows:
-        texts = {field: _text_of(values[i]) for i, field in fields.items() if i < len(values)}
+    for _, values in rows:
+        texts = {field: values[i] for i, field in fields.items() if i < len(values)}
         role = by_name.get(texts.get("name", "").strip().lower())
         if role is None:
             continue
