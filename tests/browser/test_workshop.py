@@ -1,9 +1,12 @@
 """A workshop in three browsers: the facilitator's room screen and two participants' phones.
+The board and the ballots are pushed over WebSocket (apps/live/workshop): nothing polls.
 
 Also writes the workshop screenshots used in the README (UPDATE_SCREENSHOTS=1).
 """
 
 import re
+import time
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import expect
@@ -20,7 +23,8 @@ pytestmark = pytest.mark.browser
 
 SAMPLE = "/m/product-roles/"
 ACTIVITIES = 8
-LIVE = 2500  # ms: a change must show within 2 s (polling every 1 s or 2 s), plus slack
+LIVE = 2500  # ms: a change must show within 2 s (pushed, it takes a fraction of a second)
+CONNECTED = "#ws-live[data-state='live']"
 
 
 def watch_errors(page):
@@ -139,9 +143,7 @@ def test_a_workshop_from_joining_to_a_settled_matrix(browser, server, login):
     expect(people.locator("li")).to_have_count(7, timeout=LIVE)
     # The picture shows the board once it has caught up with every vote.
     version = Workshop.objects.get().version
-    expect(room.locator("#board .ws-poll")).to_have_attribute(
-        "hx-get", re.compile(f"version={version}$"), timeout=LIVE
-    )
+    expect(room.locator("#board")).to_have_attribute("data-version", str(version), timeout=LIVE)
     expect(room.locator(".ws-confusion tbody tr").first).to_be_visible()
     room.mouse.move(0, 0)
     # The test server listens on 127.0.0.1, which phones cannot reach, and the board says so. A
@@ -228,3 +230,237 @@ def test_cells_nobody_answered_are_neutral_and_the_legend_says_so(login, server)
     expect(none_yet).to_be_visible()
     assert background(cell) != background(agree)
     assert background(cell) == background(none_yet)
+
+
+# -- Pushed, not polled ---------------------------------------------------------------------------
+
+# Notes in the page when its region changes: [the counter it shows, Date.now()] for each value.
+WATCH = """([id, key]) => {
+    window.__changes = [];
+    let last = null;
+    const note = () => {
+        const region = document.getElementById(id);
+        const value = region ? region.dataset[key] : null;
+        if (value !== last) {
+            last = value;
+            window.__changes.push([Number(value), Date.now()]);
+        }
+    };
+    note();
+    new MutationObserver(note).observe(document.body, {
+        subtree: true, childList: true, attributes: true, attributeFilter: ["data-" + key],
+    });
+}"""
+# When the page sends its next request (the tap or click, as the server will see it).
+SENT = """() => document.addEventListener(
+    "htmx:beforeRequest", () => { window.__sent = Date.now(); }, {once: true}
+)"""
+# When the region first showed the counter ``v`` or a later one.
+SHOWN_AT = "v => (window.__changes.find(([at]) => at >= v) || [null, null])[1]"
+
+
+def wait_for(page, region, key, value):
+    page.wait_for_function(
+        "([id, key, v]) => Number(document.getElementById(id)?.dataset[key]) >= v",
+        arg=[region, key, value],
+        timeout=LIVE,
+    )
+    return page.evaluate(SHOWN_AT, value)
+
+
+def new_workshop(login, server, *, width=1440, height=900):
+    room = login("fran", width=width, height=height)
+    matrix = Matrix.objects.get(slug="product-roles")
+    activities = list(matrix.activities.order_by("phase__position", "position")[:ACTIVITIES])
+    workshop = services.workshop_start(matrix=matrix, activities=activities)
+    room.goto(server.url + workshop.get_absolute_url())
+    expect(room.locator(CONNECTED)).to_be_attached()
+    return room, workshop, activities
+
+
+def test_the_board_and_ballots_follow_the_workshop_without_polling(browser, server, login):
+    room, workshop, activities = new_workshop(login, server)
+    room_errors = watch_errors(room)
+    ann_context, ann, ann_errors = join_on_phone(browser, server, workshop.code, "Ann")
+    bob_context, bob, bob_errors = join_on_phone(browser, server, workshop.code, "Bob")
+    people = room.locator(".ws-people-list")
+    expect(people).to_contain_text("Ann", timeout=LIVE)
+    expect(people).to_contain_text("Bob", timeout=LIVE)
+    for phone in (ann, bob):
+        expect(phone.locator(CONNECTED)).to_be_attached()
+
+    # From here on, every request the three browsers make is noted.
+    requests = []
+    for name, page in (("room", room), ("ann", ann), ("bob", bob)):
+        page.on("request", lambda r, name=name: requests.append((name, r.method, r.url)))
+    watched_from = time.monotonic()
+    room.evaluate(WATCH, ["board", "version"])
+    for phone in (ann, bob):
+        phone.evaluate(WATCH, ["ballot", "stage"])
+
+    # Each tap on a phone shows on the board, timed from the tap to the board's redraw.
+    vote_ms = []
+    for phone, role, letter in [
+        (ann, "Product Manager", "Accountable"),
+        (bob, "Project Manager", "Accountable"),
+        (ann, "Engineering", "Responsible"),
+        (bob, "Engineering", "Responsible"),
+    ]:
+        room.wait_for_timeout(300)  # a quiet board: the vote is drawn at once
+        phone.evaluate(SENT)
+        choose(phone, role, letter)
+        tapped = phone.evaluate("window.__sent")
+        vote_ms.append(wait_for(room, "board", "version", Workshop.objects.get().version) - tapped)
+    first = room.locator(f"#ws-row-{activities[0].pk}")
+    expect(first.locator(".ws-answered")).to_have_text("2 answered")
+    expect(room.locator(".ws-confusion")).to_contain_text("Product Manager ↔ Project Manager")
+
+    # A burst: five more people and fifty votes in about a second. The board merges them.
+    roles = list(Role.objects.filter(columns__matrix=workshop.matrix).order_by("columns__position"))
+    crowd_people = [
+        services.participant_join(workshop=workshop, name=name)
+        for name in ("Dana", "Eli", "Farah", "Gus", "Hana")
+    ]
+    expect(people.locator("li")).to_have_count(7, timeout=LIVE)
+    before = Workshop.objects.get().version
+    started = time.monotonic()
+    for i in range(50):
+        person, activity = crowd_people[i % 5], activities[(i // 5) % ACTIVITIES]
+        services.vote_cast(
+            participant=person, activity_id=activity.pk, role_id=roles[i // 40].pk, code="R"
+        )
+        time.sleep(0.02)
+    burst = time.monotonic() - started
+    final = Workshop.objects.get().version
+    wait_for(room, "board", "version", final)
+    redraws = [at for v, at in room.evaluate("window.__changes") if v > before]
+    gaps = [later - earlier for earlier, later in pairwise(redraws)]
+    print(
+        f"\nvote to board, in Chromium: {vote_ms} ms; burst of 50 votes in {burst:.2f} s: "
+        f"{len(redraws)} board redraws, {gaps} ms apart"
+    )
+    assert max(vote_ms) < 1000
+    assert 3 <= len(redraws) <= 4 * (burst + 0.5) + 1
+
+    # A stage change reaches every phone: voting paused, its buttons disabled.
+    stage = Workshop.objects.get().stage
+    room.evaluate(SENT)
+    room.get_by_role("button", name="Pause voting").click()
+    clicked = room.evaluate("window.__sent")
+    pause_ms = [wait_for(phone, "ballot", "stage", stage + 1) - clicked for phone in (ann, bob)]
+    for phone in (ann, bob):
+        expect(phone.get_by_text("Voting is paused")).to_be_visible()
+        expect(phone.get_by_role("button", name="Accountable").first).to_be_disabled()
+    expect(room.get_by_role("button", name="Reopen voting")).to_be_visible()
+
+    # The reveal: each phone shows the group's answers under its own.
+    room.evaluate(SENT)
+    room.get_by_role("button", name="Reveal results").click()
+    clicked = room.evaluate("window.__sent")
+    reveal_ms = [wait_for(phone, "ballot", "stage", stage + 2) - clicked for phone in (ann, bob)]
+    for phone in (ann, bob):
+        expect(phone.get_by_text("The facilitator has revealed the results")).to_be_visible()
+        expect(phone.locator(".ws-group").first).to_be_visible()
+    print(f"facilitator's click to phones: pause {pause_ms} ms, reveal {reveal_ms} ms")
+    assert max(pause_ms + reveal_ms) < 1000
+    expect(room.locator(".ws-state-revealed")).to_have_text("Results shown")
+
+    room.mouse.move(0, 0)
+    room.locator(".ws-warning").evaluate("node => node.remove()")  # see the first test
+    room.screenshot(path=str(artifact("workshop-live-board.png")))
+    ann.evaluate("window.scrollTo(0, 0)")
+    ann.screenshot(path=str(artifact("workshop-live-ballot.png")))
+
+    # A quiet spell: a polling page would ask again (every second, or 1.5 s); these ask nothing.
+    room.wait_for_timeout(2500)
+    watched = time.monotonic() - watched_from
+    assert watched > 5
+    assert [r for r in requests if "/live/" in r[2]] == []
+    assert [r for r in requests if r[1] == "GET"] == [], "no GET at all: nothing polls"
+    assert {(name, method) for name, method, _ in requests} <= {("ann", "POST"), ("bob", "POST"),
+                                                               ("room", "POST")}  # fmt: skip
+
+    assert room_errors == [] and ann_errors == [] and bob_errors == []
+
+    # Bob is removed: his phone says so (his stream ends); the workshop closes: Ann's says so.
+    room.on("dialog", lambda dialog: dialog.accept())
+    room.get_by_role("button", name="Remove Bob").click()
+    expect(bob.get_by_text("You were removed from this workshop")).to_be_visible(timeout=LIVE)
+    expect(people.locator("li")).to_have_count(6)
+    room.get_by_role("button", name="Close", exact=True).click()
+    expect(ann.get_by_text("The workshop has closed")).to_be_visible(timeout=LIVE)
+    expect(ann.locator("#ws-live[data-state='closed']")).to_be_attached()
+    expect(ann.locator("#live-status")).to_have_text("")  # the ballot says it already
+    expect(room.locator(".ws-state-closed")).to_be_visible()
+
+    assert room_errors == [] and ann_errors == []
+    assert bob_errors == ["Failed to load resource: the server responded with a status of 403 "
+                          "(Forbidden)"]  # the page that says he was removed  # fmt: skip
+    ann_context.close()
+    bob_context.close()
+
+
+def cuttable(page):
+    """Route the page's WebSocket through a switch the test can turn off, as Wi-Fi would."""
+    switch = {"on": True, "sockets": []}
+
+    def route(ws):
+        if not switch["on"]:
+            ws.close(code=1001)
+            return
+        ws.connect_to_server()
+        switch["sockets"].append(ws)
+
+    page.route_web_socket(re.compile(r"/ws/"), route)
+    page.reload()
+    expect(page.locator(CONNECTED)).to_be_attached()
+    return switch
+
+
+def cut(switch):
+    switch["on"] = False
+    for ws in switch["sockets"]:
+        ws.close()
+
+
+def test_a_board_and_a_phone_that_lost_their_connection_say_so_and_catch_up(browser, server, login):
+    room, workshop, activities = new_workshop(login, server)
+    ann_context, ann, ann_errors = join_on_phone(browser, server, workshop.code, "Ann")
+    expect(room.locator(".ws-people-list")).to_contain_text("Ann", timeout=LIVE)
+    room_line, ann_line = cuttable(room), cuttable(ann)
+    cut(room_line)
+    cut(ann_line)
+    for page in (room, ann):
+        expect(page.locator("#live-status")).to_have_text("Reconnecting…", timeout=3000)
+    ann.screenshot(path=str(artifact("workshop-live-ballot-reconnecting.png")))
+    room.screenshot(path=str(artifact("workshop-live-board-reconnecting.png")))
+
+    # Meanwhile (through another way in: the services, as another server process would).
+    ann_participant = workshop.participants.get(name="Ann")
+    role = Role.objects.filter(columns__matrix=workshop.matrix).first()
+    services.vote_cast(
+        participant=ann_participant, activity_id=activities[0].pk, role_id=role.pk, code="A"
+    )
+    services.workshop_set_state(workshop=Workshop.objects.get(), state="paused")
+    services.workshop_reveal(workshop=Workshop.objects.get(), revealed=True)
+    time.sleep(0.5)
+    assert not ann.get_by_text("Voting is paused").is_visible()
+    expect(room.locator(f"#ws-row-{activities[0].pk} .ws-answered")).to_have_text("0 answered")
+
+    room_line["on"] = ann_line["on"] = True
+    for page in (room, ann):
+        expect(page.locator(CONNECTED)).to_be_attached(timeout=15000)
+        expect(page.locator("#live-status")).to_have_text("")
+    expect(ann.get_by_text("Voting is paused")).to_be_visible(timeout=LIVE)
+    expect(ann.get_by_text("The facilitator has revealed the results")).to_be_visible()
+    expect(room.locator(f"#ws-row-{activities[0].pk} .ws-answered")).to_have_text("1 answered")
+    expect(room.get_by_role("button", name="Reopen voting")).to_be_visible()
+    assert ann_errors == []
+    ann_context.close()
+
+
+def artifact(name):
+    from tests.browser.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / name
