@@ -14,6 +14,7 @@ from apps.accounts.services import member_remove
 from apps.live import consumers
 from apps.live.workshop import consumers as workshop_consumers
 from apps.live.workshop import renders
+from apps.live.workshop.access import page_request
 from apps.workshops import services
 from apps.workshops.models import Participant, Vote, Workshop
 from tests.conftest import add_member, make_matrix, make_user
@@ -566,3 +567,37 @@ def test_a_board_takes_no_view_and_a_client_that_keeps_sending_junk_is_cut_off(w
     refused, (_, end) = run(scenario)
     assert "through the page" in refused["reason"]
     assert end["code"] == consumers.MISBEHAVED
+
+
+# -- What a push costs ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(2, 2, 1), (10, 7, 6)])
+def test_a_pushed_board_or_ballot_is_read_in_a_fixed_number_of_queries(
+    transactional_db, django_assert_num_queries, size
+):
+    activities, roles, people = size
+    owner = make_user()
+    matrix = make_matrix(team=owner.personal_team, activities=activities, roles=roles)
+    workshop = services.workshop_start(matrix=matrix, activities=matrix.activities.all())
+    everyone = [services.participant_join(workshop=workshop, name=f"P{i}") for i in range(people)]
+    for participant in everyone:
+        for activity in matrix.activities.all():
+            for role in matrix.roles.all():
+                services.vote_cast(
+                    participant=participant, activity_id=activity.pk, role_id=role.pk, code="R"
+                )
+    services.workshop_reveal(workshop=workshop, revealed=True)
+    scope = {"path": "/ws/", "headers": [(b"host", b"127.0.0.1:8000")]}
+    request = page_request(scope)
+    renders.draw_board(workshop.pk, request)  # fills the matrix's structure cache
+    # The workshop with its matrix; activities, participants, votes, matrix cells, settled cells.
+    with django_assert_num_queries(6):
+        board_drawn = renders.draw_board(workshop.pk, request)
+    # The participant with workshop and matrix; activity ids, activities, own votes, the group's.
+    with django_assert_num_queries(5):
+        ballot_drawn = renders.draw_ballot(everyone[0].pk, 1, False)
+    with django_assert_num_queries(4):
+        renders.draw_ballot(everyone[0].pk, None, True)
+    assert board_drawn.at == Workshop.objects.get(pk=workshop.pk).version
+    assert ballot_drawn.at == Workshop.objects.get(pk=workshop.pk).stage

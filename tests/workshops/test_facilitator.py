@@ -352,7 +352,7 @@ def test_the_start_page_board_redraw_and_exports_take_constant_queries(
     with django_assert_num_queries(5):
         assert client_in.get(f"/m/{matrix.slug}/workshops/").status_code == 200
     url = workshop.get_absolute_url()
-    # The redraw the board polls for when something changed: as the page, in 9 queries.
+    # The board over HTTP (board_live) once something changed: as the page, in 9 queries.
     client_in.get(url)  # fills the structure cache
     with django_assert_num_queries(9):
         response = client_in.get(f"{url}live/?version=0", HTTP_HX_REQUEST="true")

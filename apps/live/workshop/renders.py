@@ -85,7 +85,7 @@ async def _redraw(board: _Board, delay: float, workshop_id: int, request: HttpRe
     future, board.waiting = board.waiting, None
     board.started = asyncio.get_running_loop().time()
     try:
-        drawn = await database_sync_to_async(_board)(workshop_id, request)
+        drawn = await database_sync_to_async(draw_board)(workshop_id, request)
     except BaseException as error:
         future.set_exception(error)
         future.exception()  # retrieved: whoever awaits it raises it
@@ -95,7 +95,8 @@ async def _redraw(board: _Board, delay: float, workshop_id: int, request: HttpRe
     future.set_result(drawn)
 
 
-def _board(workshop_id: int, request: HttpRequest) -> Drawn:
+def draw_board(workshop_id: int, request: HttpRequest) -> Drawn:
+    """The board as it is now, read in a fixed number of queries; its version read first."""
     workshop = Workshop.objects.select_related("matrix").filter(pk=workshop_id).first()
     if workshop is None:
         return Drawn(None, 0)
@@ -114,10 +115,11 @@ def forget() -> None:
 async def ballot_message(participant_id: int, *, step: int | None, grid: bool) -> Drawn:
     """The participant's ballot as it is now, at ``step`` or as the whole grid; ``text`` is None
     when the participant has been removed (or the workshop deleted)."""
-    return await database_sync_to_async(_ballot)(participant_id, step, grid)
+    return await database_sync_to_async(draw_ballot)(participant_id, step, grid)
 
 
-def _ballot(participant_id: int, step: int | None, grid: bool) -> Drawn:
+def draw_ballot(participant_id: int, step: int | None, grid: bool) -> Drawn:
+    """The ballot as it is now, read in a fixed number of queries; its stage read first."""
     participant = (
         Participant.objects.select_related("workshop__matrix").filter(pk=participant_id).first()
     )
