@@ -75,7 +75,9 @@ RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def workbook_zip(sheet_xml: str, *, styles: str = "", strings: str = "") -> bytes:
+def workbook_zip(
+    sheet_xml: str, *, styles: str = "", strings: str = "", strings_at="xl/sharedStrings.xml"
+) -> bytes:
     """A minimal .xlsx built by hand, with one sheet holding ``sheet_xml`` (its <sheetData> and
     anything around it), and optionally a styles and a shared strings part."""
     overrides = [("/xl/workbook.xml", "sheet.main"), ("/xl/worksheets/sheet1.xml", "worksheet")]
@@ -99,9 +101,9 @@ def workbook_zip(sheet_xml: str, *, styles: str = "", strings: str = "") -> byte
         overrides.append(("/xl/styles.xml", "styles"))
         relations.append(("styles", "styles.xml"))
     if strings:
-        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}">{strings}</sst>'
-        overrides.append(("/xl/sharedStrings.xml", "sharedStrings"))
-        relations.append(("sharedStrings", "sharedStrings.xml"))
+        parts[strings_at] = f'<sst xmlns="{MAIN}">{strings}</sst>'
+        overrides.append((f"/{strings_at}", "sharedStrings"))
+        relations.append(("sharedStrings", strings_at.removeprefix("xl/")))
     parts["xl/_rels/workbook.xml.rels"] = (
         f'<Relationships xmlns="{RELS}">'
         + "".join(
@@ -260,3 +262,17 @@ def test_it_refuses_parts_that_hold_more_than_a_matrix_needs_quickly(part):
     assert seconds < 10
     assert peak < 50_000_000
     assert "holds more than an import can use" in str(problem)
+
+
+def test_it_checks_a_part_whatever_name_the_file_gives_it():
+    """Shared strings are found by the name the file gives them: named like a sheet (whose
+    parts are streamed instead), they are checked all the same."""
+    table = table_rows([["Activity", "Dev"], ["Build", "R"]])
+    data = workbook_zip(
+        f"<sheetData>{table}</sheetData>",
+        strings="<si><t>a</t></si>" * 1_000_000,
+        strings_at="xl/worksheets/sheet9.xml",
+    )
+    problem, seconds, _ = measured(read_xlsx, data)
+    assert seconds < 1
+    assert "The part xl/worksheets/sheet9.xml" in str(problem)

@@ -39,14 +39,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
-from openpyxl.reader.excel import ExcelReader
+from openpyxl.reader.excel import ExcelReader, _find_workbook_part
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.constants import COMMENTS_NS, SHEET_MAIN_NS
+from openpyxl.xml.constants import COMMENTS_NS, SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from ..rules import Finding, Severity, summarize
@@ -461,7 +461,7 @@ MAX_STRING_TAGS = 400_000
 NOT_XLSX = "This file is not an Excel spreadsheet (.xlsx)."
 
 _MAIN = f"{{{SHEET_MAIN_NS}}}"
-_ROW, _SHEET_DATA, _CELL = f"{_MAIN}row", f"{_MAIN}sheetData", f"{_MAIN}c"
+_ROW, _SHEET_DATA = f"{_MAIN}row", f"{_MAIN}sheetData"
 
 
 def _too_much(where: str) -> ImportProblem:
@@ -487,8 +487,42 @@ def _open(data: bytes):
             reader = _Reader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
             reader.read()
             return reader.wb
+    except ImportProblem:
+        raise
     except Exception:  # openpyxl raises many kinds of errors on malformed files
         raise ImportProblem(NOT_XLSX) from None
+
+
+def _check_parts(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip that unpacks to more than any matrix needs (a zip bomb), and parts that
+    openpyxl builds whole, element by element, when they hold more than a matrix needs.
+
+    Sheets and their comments are streamed within limits of their own, so parts named like
+    them are left to that; the parts openpyxl finds by a name the file gives (the workbook,
+    the shared strings) are checked by ``_Reader`` as it finds them, whatever their names.
+    """
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        raise ImportProblem(
+            f"This spreadsheet has more than {MAX_PARTS:,} parts (a matrix needs a dozen). "
+            "Copy the matrix alone into a new workbook."
+        )
+    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+        raise _too_much("This spreadsheet")
+    for info in infos:
+        name = info.filename.lower()
+        if name.endswith((".xml", ".rels")) and not _streamed(name):
+            _check_part(archive, info.filename)
+
+
+def _streamed(name: str) -> bool:
+    return name.startswith(("xl/worksheets/sheet", "xl/comments")) and name.endswith(".xml")
+
+
+def _check_part(archive: zipfile.ZipFile, name: str, *, tags: int = MAX_PART_TAGS) -> None:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_PART_BYTES or archive.read(info).count(b"<") > tags:
+        raise _too_much(f"The part {name} of this spreadsheet")
 
 
 class _Sheet(ReadOnlyWorksheet):
@@ -501,35 +535,25 @@ class _Sheet(ReadOnlyWorksheet):
 
 class _Reader(ExcelReader):
     """openpyxl's reader (what ``load_workbook(read_only=True)`` runs), with ``_Sheet`` sheets
-    and no chart sheets."""
+    and no chart sheets, checking the parts it finds by name before it reads them."""
+
+    def read(self) -> None:
+        # openpyxl reports any error while reading as a ValueError of its own: check first.
+        self.read_manifest()
+        strings = self.package.find(SHARED_STRINGS)
+        if strings is not None:
+            _check_part(self.archive, strings.PartName[1:], tags=MAX_STRING_TAGS)
+        workbook = _find_workbook_part(self.package).PartName[1:]
+        _check_part(self.archive, workbook)
+        if (relations := get_rels_path(workbook)) in self.valid_files:
+            _check_part(self.archive, relations)
+        super().read()
 
     def read_worksheets(self) -> None:
         for sheet, relation in self.parser.find_sheets():
             if relation.target in self.valid_files and "chartsheet" not in relation.Type:
                 ws = _Sheet(self.wb, sheet.name, relation.target, self.shared_strings)
                 self.wb._sheets.append(ws)
-
-
-def _check_parts(archive: zipfile.ZipFile) -> None:
-    """Refuse a zip that unpacks to more than any matrix needs (a zip bomb), or whose parts
-    that openpyxl builds objects from, element by element, hold more than a matrix needs."""
-    infos = archive.infolist()
-    if len(infos) > MAX_PARTS:
-        raise _too_much(f"This spreadsheet has more than {MAX_PARTS:,} parts; it")
-    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-        raise _too_much("This spreadsheet")
-    for info in infos:
-        name = info.filename.lower()
-        streamed = name.startswith(("xl/worksheets/sheet", "xl/comments")) and not name.endswith(
-            ".rels"
-        )
-        if streamed or not name.endswith((".xml", ".rels")):
-            continue  # read bounded below, or never read (drawings, images, printer settings)
-        if info.file_size > MAX_PART_BYTES:
-            raise _too_much(f"The part {info.filename} of this spreadsheet")
-        limit = MAX_STRING_TAGS if name.endswith("sharedstrings.xml") else MAX_PART_TAGS
-        if archive.read(info).count(b"<") > limit:
-            raise _too_much(f"The part {info.filename} of this spreadsheet")
 
 
 def _parsed_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict]]]:
@@ -552,14 +576,17 @@ def _parsed_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict]]]:
         timedelta_formats=workbook._timedelta_formats,
     )
     elements = 0
+    root = data = None
     in_row = False
     with ws._get_source() as source:
-        events = iterparse(source, events=("start", "end"))
-        root = None
-        for event, element in events:
+        for event, element in iterparse(source, events=("start", "end")):
             if event == "start":
-                root = element if root is None else root
-                in_row = in_row or element.tag == _ROW
+                if root is None:
+                    root = element
+                elif element.tag == _ROW:
+                    in_row = True
+                elif element.tag == _SHEET_DATA:
+                    data = element
                 continue
             elements += 1
             if elements > SHEET_ELEMENTS:
@@ -567,11 +594,12 @@ def _parsed_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict]]]:
             if element.tag == _ROW:
                 yield _parse_row(parser, element)
                 in_row = False
-                element.clear()
+                if data is not None:
+                    del data[:]  # let the row go: nothing keeps what was read
             elif element.tag == _SHEET_DATA:
                 return  # the rest (merged cells, formatting, links) is of no use here
             elif not in_row and root is not None:
-                root.clear()  # what comes before the data: views, column widths...
+                del root[:]  # what comes before the data: views, column widths...
 
 
 def _parse_row(parser: WorkSheetParser, row) -> tuple[int, list[dict]]:
@@ -693,6 +721,7 @@ def _comments(workbook, ws: ReadOnlyWorksheet) -> Places:
     if rels_path not in archive.namelist():
         return {}
     found: Places = {}
+    _check_part(archive, rels_path)
     try:
         for relation in get_dependents(archive, rels_path).find(COMMENTS_NS):
             with archive.open(relation.target) as source:
