@@ -164,6 +164,49 @@ def test_a_board_that_was_away_catches_up_when_it_reconnects(world):
     assert caught_up["html"].count("1 answered") == 2
 
 
+@pytest.mark.parametrize("query", ["", "v=", "v=abc", "v=\u00b2", "v=-1", "v=" + "9" * 30])
+def test_a_page_that_names_no_usable_version_gets_the_board_at_once(world, query):
+    async def scenario():
+        stream = board(world["workshop"], world["cookies"]["owner"], query)
+        await stream.open()
+        messages = [await stream.next(), await stream.next()]
+        await stream.close()
+        return messages
+
+    hello, drawn = run(scenario)
+    assert hello["t"] == "hello" and drawn["t"] == "board" and drawn["v"] == hello["v"]
+
+
+def test_a_redraw_that_fails_leaves_the_board_to_the_next_change(world, monkeypatch):
+    workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
+    _, ann = joined(workshop, "Ann")
+    board_html = renders.board_html
+    failures = []
+
+    def flaky(*args):
+        if not failures:
+            failures.append(1)
+            raise RuntimeError("the database went away for a moment")
+        return board_html(*args)
+
+    monkeypatch.setattr(renders, "board_html", flaky)
+
+    async def scenario():
+        stream = board(workshop, world["cookies"]["owner"], f"v={(await fresh(workshop)).version}")
+        await stream.open()
+        await stream.until("hello")
+        await cast(ann, activities[0], roles[0])
+        nothing = await stream.all(0.4)
+        await cast(ann, activities[1], roles[0])
+        drawn = await stream.until("board")
+        await stream.close()
+        return nothing, drawn
+
+    nothing, drawn = run(scenario)
+    assert nothing == [] and failures == [1]
+    assert drawn["html"].count("1 answered") == 2
+
+
 def test_a_vote_shows_on_the_board_within_a_fraction_of_a_second(world):
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     _, ann = joined(workshop, "Ann")

@@ -41,7 +41,7 @@ NOT_UNDERSTOOD = "That message was not understood."
 def _counter(query: QueryDict, name: str) -> int:
     """The counter a page says it shows (-1: none, or not a number)."""
     value = query.get(name, "")
-    return int(value) if value.isdigit() and len(value) <= 19 else -1
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else -1
 
 
 class WorkshopStream(AsyncWebsocketConsumer):

@@ -40,9 +40,10 @@ class Drawn:
 class _Board:
     """One workshop's board as seen at one address, in this process."""
 
-    __slots__ = ("latest", "started", "task", "waiting")
+    __slots__ = ("latest", "loop", "started", "task", "waiting")
 
-    def __init__(self):
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop  # a server process has one; the tests start one per scenario
         self.waiting: asyncio.Future | None = None  # the next redraw, until it starts reading
         self.started = float("-inf")  # when the last redraw started (the loop's clock)
         self.latest: Drawn | None = None
@@ -59,9 +60,10 @@ def site(request: HttpRequest) -> tuple[str, str]:
 async def board_message(workshop_id: int, request: HttpRequest, version: int) -> Drawn:
     """The board of ``workshop_id`` showing at least ``version``, as a stream sends it."""
     key = (workshop_id, *site(request))
+    loop = asyncio.get_running_loop()
     board = _boards.get(key)
-    if board is None:
-        board = _boards[key] = _Board()
+    if board is None or board.loop is not loop:
+        board = _boards[key] = _Board(loop)
         while len(_boards) > KEPT:
             _boards.popitem(last=False)
     _boards.move_to_end(key)
@@ -70,7 +72,6 @@ async def board_message(workshop_id: int, request: HttpRequest, version: int) ->
         if latest is not None and (latest.text is None or latest.at >= version):
             return latest
         if board.waiting is None:
-            loop = asyncio.get_running_loop()
             board.waiting = loop.create_future()
             delay = max(0.0, board.started + WINDOW - loop.time())
             board.task = loop.create_task(_redraw(board, delay, workshop_id, request))
@@ -81,15 +82,21 @@ async def board_message(workshop_id: int, request: HttpRequest, version: int) ->
 
 
 async def _redraw(board: _Board, delay: float, workshop_id: int, request: HttpRequest) -> None:
-    await asyncio.sleep(delay)
-    future, board.waiting = board.waiting, None
-    board.started = asyncio.get_running_loop().time()
+    future = board.waiting
     try:
+        await asyncio.sleep(delay)
+        board.waiting = None  # from here on, a new change waits for the next redraw
+        board.started = asyncio.get_running_loop().time()
         drawn = await database_sync_to_async(draw_board)(workshop_id, request)
-    except BaseException as error:
-        future.set_exception(error)
-        future.exception()  # retrieved: whoever awaits it raises it
+    except asyncio.CancelledError:
+        if board.waiting is future:
+            board.waiting = None
+        future.cancel()
         raise
+    except Exception as error:  # whoever waits for it raises it (and the next change retries)
+        future.set_exception(error)
+        future.exception()  # retrieved, should nobody be waiting any more
+        return
     if board.latest is None or drawn.text is None or drawn.at >= board.latest.at:
         board.latest = drawn
     future.set_result(drawn)
