@@ -234,10 +234,10 @@ def test_a_burst_of_50_votes_redraws_the_boards_at_most_four_times_a_second(worl
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     people = [joined(workshop, name)[1] for name in ("Ann", "Bob", "Cy", "Di", "Ed")]
     cells = [(a, r) for a in activities for r in roles][:10]
-    drawn = []
-    board_html = renders.board_html
+    drawn = []  # when each redraw started
+    draw_board = renders.draw_board
     monkeypatch.setattr(
-        renders, "board_html", lambda *a: drawn.append(time.monotonic()) or board_html(*a)
+        renders, "draw_board", lambda *a: drawn.append(time.monotonic()) or draw_board(*a)
     )
 
     async def scenario():
@@ -277,7 +277,9 @@ def test_a_burst_of_50_votes_redraws_the_boards_at_most_four_times_a_second(worl
         assert [m["v"] for m in boards] == sorted({m["v"] for m in boards})  # never older
     # Rendered once per window for both boards of this process, not once per board or vote.
     assert len(drawn) <= allowed
-    assert min(gaps) >= renders.WINDOW - 0.01
+    # Redraws start a window apart; the thread that reads may start one a little late.
+    assert min(gaps) >= renders.WINDOW - 0.05
+    assert len(gaps) <= (drawn[-1] - drawn[0]) / renders.WINDOW + 1
     assert len(drawn) == len([m for m in received[0] if m["t"] == "board"])
 
 
