@@ -371,6 +371,17 @@ def test_the_board_and_ballots_follow_the_workshop_without_polling(browser, serv
     ann.evaluate("window.scrollTo(0, 0)")
     ann.screenshot(path=str(artifact("workshop-live-ballot.png")))
 
+    # With a cell's menu open, the board holds its redraw; it comes once the menu closes.
+    shown = room.locator("#board").get_attribute("data-version")
+    summary = first.locator("td.ws-cell summary").first
+    summary.click()
+    services.participant_join(workshop=workshop, name="Ivy")
+    room.wait_for_timeout(600)
+    expect(first.locator("td.ws-cell details[open]")).to_have_count(1)
+    expect(room.locator("#board")).to_have_attribute("data-version", shown)
+    summary.click()
+    expect(people.locator("li")).to_have_count(8, timeout=LIVE)
+
     # A quiet spell: a polling page would ask again (every second, or 1.5 s); these ask nothing.
     room.wait_for_timeout(2500)
     watched = time.monotonic() - watched_from
@@ -386,7 +397,7 @@ def test_the_board_and_ballots_follow_the_workshop_without_polling(browser, serv
     room.on("dialog", lambda dialog: dialog.accept())
     room.get_by_role("button", name="Remove Bob").click()
     expect(bob.get_by_text("You were removed from this workshop")).to_be_visible(timeout=LIVE)
-    expect(people.locator("li")).to_have_count(6)
+    expect(people.locator("li")).to_have_count(7)
     room.get_by_role("button", name="Close", exact=True).click()
     expect(ann.get_by_text("The workshop has closed")).to_be_visible(timeout=LIVE)
     expect(ann.locator("#ws-live[data-state='closed']")).to_be_attached()
