@@ -6,6 +6,7 @@ so it uses ``http.client`` rather than adding a dependency.
 
 import http.client
 import re
+import ssl
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -42,8 +43,10 @@ class Response:
 class Session:
     """Cookies and a connection to one server; not thread-safe (use one per thread)."""
 
-    def __init__(self, host: str, port: int, *, timeout: float = 120):
+    def __init__(self, host: str, port: int, *, timeout: float = 120, tls: bool = False):
         self.host, self.port, self.timeout = host, port, timeout
+        # HTTPS to a server with a throwaway certificate (nginx in tests/scaleout): unverified.
+        self.tls = tls
         self.cookies: dict[str, str] = {}
         self.csrf: str | None = None
         self._conn: http.client.HTTPConnection | None = None
@@ -71,9 +74,21 @@ class Session:
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
         if method != "GET" and self.csrf:
             all_headers["X-CSRFToken"] = self.csrf
+        if method != "GET":
+            # As a browser does; over HTTPS, Django's CSRF check wants it (or a Referer).
+            scheme = "https" if self.tls else "http"
+            all_headers["Origin"] = f"{scheme}://{self.host}:{self.port}"
         all_headers.update(headers or {})
         if self._conn is None:
-            self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            if self.tls:
+                self._conn = http.client.HTTPSConnection(
+                    self.host,
+                    self.port,
+                    timeout=self.timeout,
+                    context=ssl._create_unverified_context(),  # noqa: S323
+                )
+            else:
+                self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         start = time.perf_counter()
         try:
             self._conn.request(method, path, body=body, headers=all_headers)

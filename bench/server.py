@@ -1,4 +1,5 @@
-"""The benchmark's own database and a gunicorn server with production settings on loopback."""
+"""The benchmark's own database and the app served as in production (gunicorn with uvicorn
+workers, ASGI) with production settings, on loopback."""
 
 import os
 import secrets
@@ -68,6 +69,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# What nginx adds to every request it passes on (config/nginx/raci.conf); the app trusts it only
+# with BEHIND_TLS_PROXY, and then redirects plain HTTP without it.
+PROXIED = {"X-Forwarded-Proto": "https"}
+
+
+def children(pid: int) -> list[int]:
+    """The process ids whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces and parentheses; split after the last.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def default_workers() -> int:
     """Gunicorn's advice is 2 x cores + 1; between 2 and 4 keeps a small machine responsive."""
     raw = os.environ.get("BENCH_WORKERS")
@@ -77,13 +109,15 @@ def default_workers() -> int:
 
 
 class Server:
-    """``gunicorn config.wsgi`` with sync workers, as in the README's production section."""
+    """gunicorn with uvicorn's worker class on ``config.asgi``, as in the README's production
+    section: pages and live streams served by the same processes."""
 
-    def __init__(self, env: dict[str, str], workdir: Path, *, workers: int):
+    def __init__(self, env: dict[str, str], workdir: Path, *, workers: int, name: str = "gunicorn"):
         self.env = {**os.environ, **env}
         self.port = free_port()
         self.workers = workers
-        self.log_path = workdir / "gunicorn.log"
+        self.name = name
+        self.log_path = workdir / f"{name}.log"
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
@@ -98,33 +132,45 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi",
+            "config.asgi:application",
+            "--worker-class",
+            "uvicorn_worker.UvicornWorker",
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
             str(self.workers),
             "--timeout",
             "120",
+            # Open streams would hold a graceful stop for 30 s; the browsers reconnect anyway.
+            "--graceful-timeout",
+            "5",
             "--log-level",
             "warning",
         ]
         with self.log_path.open("wb") as log:
+            # A session of its own, so that kill() takes the workers down with the master.
             self.process = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + 60
         session = Session("127.0.0.1", self.port, timeout=5)
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BenchError(f"gunicorn exited ({self.process.returncode}):\n{self.log()}")
+                raise BenchError(f"{self.name} exited ({self.process.returncode}):\n{self.log()}")
             try:
-                if session.get("/healthz").status == 200:
+                # As the proxy would say it: with BEHIND_TLS_PROXY, plain HTTP is redirected.
+                if session.get("/healthz", headers=PROXIED).status == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise BenchError(f"gunicorn did not answer within 60 s:\n{self.log()}")
+        raise BenchError(f"{self.name} did not answer within 60 s:\n{self.log()}")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -135,6 +181,22 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def kill(self) -> None:
+        """Die at once, workers and all, as a crashed or unplugged server would."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def pids(self) -> list[int]:
+        """The master's and its workers' process ids."""
+        if self.process is None or self.process.poll() is not None:
+            return []
+        return [self.process.pid, *children(self.process.pid)]
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the master and its workers together."""
+        return sum(rss_bytes(pid) for pid in self.pids())
 
     def log(self) -> str:
         try:

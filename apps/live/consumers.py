@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import presence
+from . import presence, watch
 from .access import SHARED, VIEW, Audience, audience_for_session, audience_for_token
 from .groups import matrix_group, shared_group, user_group
 from .renders import change_message, sync_message
@@ -44,11 +44,18 @@ class MatrixConsumer(AsyncWebsocketConsumer):
 
     audience: Audience | None = None
     member: presence.Member | None = None
+    focus_flush = None  # set in connect(), which may end before it gets there
     closed = False
 
     async def connect(self):
         await self.accept()
-        self.audience = await self.authorize()
+        try:
+            self.audience = await self.authorize()
+        except Exception:
+            # The database is away: the page keeps saying "Reconnecting…" and tries again.
+            logger.warning("Could not check the access of a new stream; closing it")
+            await self.close(1011)
+            return
         if self.audience is None:
             await self.end("This matrix is gone, or you may no longer see it.", NO_ACCESS)
             return
@@ -60,17 +67,24 @@ class MatrixConsumer(AsyncWebsocketConsumer):
         self.focus_pending = None
         self.focus_flush = None
         self.joined = []
-        for group in self.groups_to_join():
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.joined.append(group)
-        self.member = self.new_member()
-        await presence.store().join(self.matrix_id, self.member)
-        roster = await presence.store().roster(self.matrix_id)
+        try:
+            for group in self.groups_to_join():
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.joined.append(group)
+            self.member = self.new_member()
+            await presence.store().join(self.matrix_id, self.member)
+            roster = await presence.store().roster(self.matrix_id)
+        except Exception:
+            # Redis is away: the page keeps saying "Reconnecting…" and tries again.
+            logger.warning("Channel layer or presence store unreachable; stream not opened")
+            await self.close(1011)
+            return
         await self.send_json(
             {"t": "hello", "v": self.audience.version, "me": self.member.id, "roster": roster}
         )
         await self.to_group({"type": "presence.join", "member": self.member.as_dict()})
         self.ticker = asyncio.create_task(self.tick())
+        watch.register(self)
 
     def groups_to_join(self) -> list[str]:
         groups = [matrix_group(self.matrix_id)]
@@ -102,13 +116,17 @@ class MatrixConsumer(AsyncWebsocketConsumer):
         return await database_sync_to_async(audience_for_session)(session_key, kwargs["slug"])
 
     async def disconnect(self, code):
+        watch.unregister(self)
         ticker = getattr(self, "ticker", None)
         if ticker is not None:
             ticker.cancel()
         if self.focus_flush is not None:
             self.focus_flush.cancel()
-        for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in getattr(self, "joined", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:
+            logger.warning("Could not leave the stream's groups (Redis unreachable)")
         if self.member is not None:
             try:
                 await presence.store().leave(self.matrix_id, self.member.id)

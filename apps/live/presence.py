@@ -64,6 +64,9 @@ class MemoryPresence:
     async def ping(self) -> None:
         return None
 
+    async def server_id(self) -> str:
+        return "memory"
+
 
 class RedisPresence:
     def __init__(self, url: str):
@@ -126,6 +129,10 @@ class RedisPresence:
 
     async def ping(self) -> None:
         await self._client().ping()
+
+    async def server_id(self) -> str:
+        """The answering server's run id, which a restart changes (watch.py)."""
+        return (await self._client().info("server"))["run_id"]
 
 
 _store = None
