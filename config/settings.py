@@ -81,6 +81,11 @@ def database_from_url(url: str) -> dict:
     elif engine == "django.db.backends.postgresql":
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no PostgreSQL database.")
+        # A server that does not answer (its host down, a network dropping packets) would hold
+        # a request for as long as TCP retries, minutes, and with it every request of its
+        # process (an ASGI process runs Django's views in one thread): give up after 5 s with
+        # the error page instead. `?connect_timeout=N` in DATABASE_URL sets another.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     else:
         raise ImproperlyConfigured(
             f"DATABASE_URL={url!r} uses an unsupported database; use sqlite:///path "
@@ -247,6 +252,8 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://."
     )
 if REDIS_URL:
+    from redis.connection import parse_url as redis_parse_url
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -254,7 +261,11 @@ if REDIS_URL:
                 # A Redis that does not answer fails a publish within seconds instead of
                 # holding up the request that made the change (saving never waits for it).
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 5}],
-                "prefix": "raci",
+                # Pub/sub channels belong to the whole Redis server, not to REDIS_URL's database:
+                # two sites (or test runs) on one server with databases 0 and 5 would hear each
+                # other's changes to their matrices of the same id. The database number keeps
+                # them apart.
+                "prefix": f"raci{redis_parse_url(REDIS_URL).get('db') or ''}",
             },
         }
     }
