@@ -60,6 +60,8 @@ class Role(models.Model):
         "stakeholders",
         "success_metrics",
     )
+    # The longest text each of them may hold (the name, label and summary have their own).
+    DEFINITION_MAX_LENGTH = 2_000
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=100)
@@ -76,14 +78,16 @@ class Role(models.Model):
         related_name="custom_roles",
     )
     summary = models.CharField(max_length=200, blank=True, help_text="The role in one line.")
-    focus = models.TextField(blank=True)
-    goal = models.TextField(blank=True)
-    key_responsibilities = models.TextField(blank=True, help_text="One per line.")
-    skills = models.TextField(blank=True)
-    timeframe = models.TextField(blank=True)
-    scope = models.TextField(blank=True)
-    stakeholders = models.TextField(blank=True)
-    success_metrics = models.TextField(blank=True)
+    focus = models.TextField(blank=True, max_length=DEFINITION_MAX_LENGTH)
+    goal = models.TextField(blank=True, max_length=DEFINITION_MAX_LENGTH)
+    key_responsibilities = models.TextField(
+        blank=True, max_length=DEFINITION_MAX_LENGTH, help_text="One per line."
+    )
+    skills = models.TextField(blank=True, max_length=DEFINITION_MAX_LENGTH)
+    timeframe = models.TextField(blank=True, max_length=DEFINITION_MAX_LENGTH)
+    scope = models.TextField(blank=True, max_length=DEFINITION_MAX_LENGTH)
+    stakeholders = models.TextField(blank=True, max_length=DEFINITION_MAX_LENGTH)
+    success_metrics = models.TextField(blank=True, max_length=DEFINITION_MAX_LENGTH)
     sources = models.ManyToManyField(Source, blank=True, related_name="roles")
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

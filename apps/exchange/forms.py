@@ -2,6 +2,7 @@ from django import forms
 
 from apps.accounts.models import EDITING_LEVELS, Team
 from apps.ids import IdChoiceField
+from apps.matrices.models import Matrix
 
 
 class ImportForm(forms.Form):
@@ -10,7 +11,9 @@ class ImportForm(forms.Form):
         "activity in the first column, an optional Phase column and one column per role."
     )
     title = forms.CharField(
-        max_length=200, required=False, help_text="Leave empty to keep the file's."
+        max_length=Matrix._meta.get_field("title").max_length,
+        required=False,
+        help_text="Leave empty to keep the file's.",
     )
     team = IdChoiceField(queryset=Team.objects.none(), empty_label=None)
 

@@ -10,10 +10,27 @@ from apps.catalog.models import Role
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
 from apps.matrices.services import unique_matrix_slug
 from apps.raci.exchange import limits
-from apps.raci.exchange.document import DEFINITION_FIELDS, MatrixDocument, RoleDoc
+from apps.raci.exchange.document import (
+    DEFINITION_FIELDS,
+    DEFINITION_LABELS,
+    MatrixDocument,
+    RoleDoc,
+)
 from apps.raci.exchange.problems import ImportProblem
 
-NAME_MAX = {"matrix": 200, "phase": 120, "activity": 200, "role": 100, "label": 12}
+
+def _most(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+# The models state the limits; names over them are refused, longer texts shortened.
+NAME_MAX = {
+    "matrix": _most(Matrix, "title"),
+    "phase": _most(Phase, "name"),
+    "activity": _most(Activity, "name"),
+    "role": _most(Role, "name"),
+    "label": _most(Role, "short_label"),
+}
 
 
 @dataclass
@@ -26,6 +43,8 @@ class RolePlan:
 class ImportPlan:
     doc: MatrixDocument
     roles: list[RolePlan] = field(default_factory=list)
+    # Texts longer than the models keep, shortened (with an ellipsis): what, for the preview.
+    shortened: list[str] = field(default_factory=list)
 
     @property
     def new_roles(self) -> list[RolePlan]:
@@ -34,6 +53,12 @@ class ImportPlan:
     @property
     def cell_count(self) -> int:
         return sum(len(activity.cells) for _, activity in self.doc.activities())
+
+    def shortened_summary(self, shown: int = 5) -> str:
+        listed = "; ".join(self.shortened[:shown])
+        more = len(self.shortened) - shown
+        more = f"; and {more:,} more" if more > 0 else ""
+        return f"Longer than RACI Builder keeps, so shortened with an ellipsis: {listed}{more}."
 
 
 def import_plan(*, doc: MatrixDocument, team: Team) -> ImportPlan:
@@ -46,7 +71,9 @@ def import_plan(*, doc: MatrixDocument, team: Team) -> ImportPlan:
     known.update(
         {role.name.lower(): role for role in Role.objects.filter(team=team).order_by("-pk")}
     )
-    return ImportPlan(doc, [RolePlan(role, known.get(role.name.lower())) for role in doc.roles])
+    plan = ImportPlan(doc, [RolePlan(role, known.get(role.name.lower())) for role in doc.roles])
+    plan.shortened = _fit_texts(doc, [role_plan.doc for role_plan in plan.new_roles])
+    return plan
 
 
 @transaction.atomic
@@ -86,7 +113,7 @@ def matrix_import(*, doc: MatrixDocument, team: Team, created_by=None, title: st
                     activity=activity,
                     role=roles[key],
                     code=code,
-                    note=activity_doc.notes.get(key, "")[:500],
+                    note=activity_doc.notes.get(key, ""),
                 )
                 for key, code in activity_doc.cells.items()
             ]
@@ -102,7 +129,7 @@ def _custom_role(doc: RoleDoc, team: Team) -> Role:
         team=team,
         name=doc.name,
         short_label=(doc.short_label or _label(doc.name))[: NAME_MAX["label"]],
-        summary=doc.summary[:200],
+        summary=doc.summary,
         **{name: getattr(doc, name) for name in DEFINITION_FIELDS},
     )
 
@@ -133,3 +160,40 @@ def _check_lengths(doc: MatrixDocument) -> None:
         phase_names.add(phase.name.lower())
         for activity in phase.activities:
             check("activity", activity.name, f'activity "{activity.name[:40]}"')
+
+
+def _fit_texts(doc: MatrixDocument, new_roles: list[RoleDoc]) -> list[str]:
+    """Shorten, with an ellipsis, the texts longer than the models keep (descriptions, notes,
+    the details of the roles to create); say which. Names are never shortened: two could end
+    up the same, so a name over its limit is refused (``_check_lengths``)."""
+    shortened: list[str] = []
+
+    def fit(text: str, limit: int, what: str) -> str:
+        if len(text) <= limit:
+            return text
+        shortened.append(f"{what} ({len(text):,} characters, shortened to {limit:,})")
+        return text[: limit - 1].rstrip() + "\u2026"
+
+    doc.description = fit(doc.description, _most(Matrix, "description"), "the description")
+    for role in new_roles:
+        name = _quoted(role.name)
+        role.short_label = fit(role.short_label, NAME_MAX["label"], f"the label of role {name}")
+        role.summary = fit(role.summary, _most(Role, "summary"), f"the summary of role {name}")
+        for key in DEFINITION_FIELDS:
+            label = DEFINITION_LABELS[key].lower()
+            what = f"the {label} of role {name}"
+            setattr(role, key, fit(getattr(role, key), Role.DEFINITION_MAX_LENGTH, what))
+    for _, activity in doc.activities():
+        name = _quoted(activity.name)
+        activity.description = fit(
+            activity.description,
+            _most(Activity, "description"),
+            f"the description of activity {name}",
+        )
+        for key, note in activity.notes.items():
+            activity.notes[key] = fit(note, _most(Responsibility, "note"), f"a note on {name}")
+    return shortened
+
+
+def _quoted(name: str) -> str:
+    return f"“{name[:40]}…”" if len(name) > 40 else f"“{name}”"

@@ -63,6 +63,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     except ImportProblem as problem:
         form.add_error("file", str(problem))
         return render(request, "exchange/import.html", {"form": form}, status=400)
+    if plan.shortened:
+        messages.warning(request, plan.shortened_summary())
     token = secrets.token_urlsafe(16)
     pending = request.session.get(SESSION_KEY, {})
     # Keep only the latest few previews; each holds the parsed document, not the upload.

@@ -1,14 +1,22 @@
 from django import forms
 
 from apps.accounts.models import EDITING_LEVELS, Team
+from apps.catalog.models import Role
 from apps.ids import IdChoiceField, IdField
 from apps.raci.schemes import scheme_choices
 
-from .models import Matrix, Responsibility
+from .models import Activity, Matrix, Phase, Responsibility
+
+
+def most(model, field: str) -> int:
+    """The model field's max_length: the one place each text's limit is stated."""
+    return model._meta.get_field(field).max_length
 
 
 class MatrixCreateForm(forms.Form):
-    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    title = forms.CharField(
+        max_length=most(Matrix, "title"), widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     template = IdChoiceField(
         queryset=Matrix.objects.none(),
         required=False,
@@ -46,18 +54,20 @@ class CellForm(forms.Form):
 class NoteForm(forms.Form):
     activity = IdField()
     role = IdField()
-    note = forms.CharField(
-        max_length=Responsibility._meta.get_field("note").max_length, required=False
-    )
+    note = forms.CharField(max_length=most(Responsibility, "note"), required=False)
 
 
 class ActivityForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(max_length=most(Activity, "name"))
+    description = forms.CharField(
+        max_length=most(Activity, "description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class NameForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=most(Phase, "name"))
 
 
 class ShiftForm(forms.Form):
@@ -75,9 +85,9 @@ class ColumnAddForm(forms.Form):
 
 
 class CustomRoleForm(forms.Form):
-    name = forms.CharField(max_length=100)
-    short_label = forms.CharField(max_length=12, label="Short label")
-    description = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(max_length=most(Role, "name"))
+    short_label = forms.CharField(max_length=most(Role, "short_label"), label="Short label")
+    description = forms.CharField(max_length=most(Role, "summary"), required=False)
 
 
 class MatrixDetailsForm(forms.ModelForm):

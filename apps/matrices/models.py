@@ -29,7 +29,7 @@ class MatrixManager(models.Manager.from_queryset(MatrixQuerySet)):
 class Matrix(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2_000)
     scheme = models.CharField(max_length=10, choices=scheme_choices(), default=DEFAULT_SCHEME.key)
     # Rule options: whether the Accountable role also counts as doing the work, and the share
     # of activities above which a role holding R or A is flagged as overloaded.
@@ -159,7 +159,7 @@ class Activity(models.Model):
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="activities")
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="activities")
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=1_000)
     # Order within the phase.
     position = models.PositiveIntegerField(default=0)
 

@@ -76,6 +76,11 @@ ROLES_PER_PAGE = max(1, int((FRAME_WIDTH - ACTIVITY_MIN) // ROLE_MIN))
 
 FINDINGS_SHOWN = 100
 MAX_LINES = 12  # of a name in the grid, or of a cell in the notes: a row must fit on a page
+# Characters of one text drawn (a name, a description, a note, a definition): more are cut,
+# with an ellipsis, before any layout. Well above the models' limits, so only data from before
+# them is cut; it keeps a text with no space to break at from costing seconds per page (the
+# JSON and Excel exports keep texts whole).
+TEXT_MAX = 5_000
 MONTHS = (
     "January",
     "February",
@@ -167,14 +172,19 @@ def _glyphs(text: str) -> str:
     return "".join(out)
 
 
+def _clip(text: str) -> str:
+    """``text``, cut to TEXT_MAX characters with an ellipsis."""
+    return text if len(text) <= TEXT_MAX else text[:TEXT_MAX].rstrip() + _ellipsis()
+
+
 def _line(text: str) -> str:
     """One line of drawable text: runs of whitespace (line breaks included) become one space."""
-    return _glyphs(" ".join(text.split()))
+    return _glyphs(" ".join(_clip(text).split()))
 
 
 def _lines(text: str) -> list[str]:
     """Drawable lines of a multi-line text, without empty ones."""
-    return [line for line in (_line(part) for part in text.splitlines()) if line]
+    return [line for line in (_line(part) for part in _clip(text).splitlines()) if line]
 
 
 def _markup(text: str) -> str:
@@ -234,11 +244,16 @@ def _wrap(
         while word_width > width and len(word) > 1:  # a word wider than the column: break it
             index = max(1, _fitting(word, font, size, width))
             lines.append(word[:index])
+            word_width -= _width(word[:index], font, size)
             word = word[index:]
-            word_width = _width(word, font, size)
+            if max_lines is not None and len(lines) > max_lines:
+                break
         current, used = [word], word_width
-    if current:
-        lines.append(" ".join(current))
+        if max_lines is not None and len(lines) > max_lines:
+            break  # enough to fill the lines kept, and to know that text is left out
+    else:
+        if current:
+            lines.append(" ".join(current))
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         last, dots = lines[-1], _ellipsis()
@@ -385,7 +400,7 @@ def write_pdf(doc: MatrixDocument, *, generated_at: datetime | None = None) -> b
     scheme = doc.scheme_definition
     moment = generated_at or doc.exported_at or datetime.now()
     title = _line(doc.title) or "Untitled matrix"
-    metadata_title = " ".join(doc.title.split()) or title  # any character: no font involved
+    metadata_title = " ".join(_clip(doc.title).split()) or title  # any character: no font
     notes = _number_notes(doc)
 
     story: list[Flowable] = []
@@ -747,7 +762,7 @@ def _text_table(
             lines = [
                 wrapped
                 for line in text.split("\n")
-                for wrapped in _wrap(line, fonts.regular, size, width - 2 * pad)
+                for wrapped in _wrap(line, fonts.regular, size, width - 2 * pad, MAX_LINES)
             ]
             cells.append("\n".join(lines[:MAX_LINES]))
         data.append(cells)

@@ -108,8 +108,15 @@ def _argb(color: str) -> str:
     return color.lstrip("#").upper()
 
 
+# Excel holds at most this many characters in a cell (and opens a file with more as damaged).
+CELL_MAX = 32_767
+
+
 def _text(value: str) -> str:
-    """Text as stored in a cell: without characters XML cannot hold (see _keep_as_text)."""
+    """Text as stored in a cell: without characters XML cannot hold (see _keep_as_text), and
+    cut with an ellipsis to what Excel holds."""
+    if len(value) > CELL_MAX:
+        value = value[: CELL_MAX - 1] + "\u2026"
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
@@ -127,7 +134,7 @@ def _keep_as_text(workbook: Workbook) -> None:
 
 def _plain(value: str) -> str:
     """Text for a comment (never evaluated, so not neutralised)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return _text(value)
 
 
 def _comment(text: str, *, lines: int = 4) -> Comment:
@@ -278,7 +285,9 @@ def _write_matrix(ws: Worksheet, doc: MatrixDocument, scheme: Scheme) -> None:
     for column, role in enumerate(roles, FIRST_ROLE_COLUMN):
         width = min(max(len(role.name), 3) + 3, 18)
         ws.column_dimensions[get_column_letter(column)].width = width
-        header_lines = max(header_lines, len(textwrap.wrap(role.name, width - 2)) or 1)
+        # At most six lines are shown: wrapping more of a long name is wasted (and slow).
+        shown = role.name[: (width - 2) * 7]
+        header_lines = max(header_lines, len(textwrap.wrap(shown, width - 2)) or 1)
     ws.row_dimensions[HEADER_ROW].height = 15 * min(header_lines, 6) + 6
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, FIRST_ROLE_COLUMN).coordinate
     ws.auto_filter.ref = (

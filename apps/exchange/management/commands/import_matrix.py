@@ -8,7 +8,7 @@ from apps.accounts.services import team_ensure_personal
 from apps.raci.exchange.problems import ImportProblem
 
 from ...formats import read_document
-from ...services import matrix_import
+from ...services import import_plan, matrix_import
 
 
 class Command(BaseCommand):
@@ -44,7 +44,10 @@ class Command(BaseCommand):
             target = team_ensure_personal(user=owner)
         try:
             doc = read_document(path.name, path.read_bytes(), title=title)
+            plan = import_plan(doc=doc, team=target)
             matrix = matrix_import(doc=doc, team=target, created_by=owner, title=title)
         except ImportProblem as problem:
             raise CommandError(f"Nothing was imported: {problem}") from None
+        if plan.shortened:
+            self.stderr.write(plan.shortened_summary(shown=len(plan.shortened)))
         self.stdout.write(matrix.slug)
