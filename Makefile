@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python $$HOM
 	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; raise SystemExit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		command -v "$$p"; break; fi; done)
 
-.PHONY: help install run dev test test-fast lint fmt check-deploy screenshots clean bench bench-quick
+.PHONY: help install run dev test test-fast test-scaleout lint fmt check-deploy screenshots clean bench bench-quick
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/ (HOST=, PORT= to change)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make fmt    format and fix the code with ruff"
 	@echo "make bench  benchmark under gunicorn (bench-quick: the short CI run); see docs/performance.md"
+	@echo "make test-scaleout  two app processes, PostgreSQL, Redis and nginx, with faults (docs/deploy.md)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -60,6 +61,14 @@ test: install node_modules/.installed
 		echo "note: /usr/bin/chromium not found: the browser tests will be skipped" \
 		     "(install it with: apt-get install -y chromium)."; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The production recipe run for real (tests/scaleout): two app processes on one PostgreSQL and one
+# Redis behind nginx (config/nginx/raci.conf), in Chromium, with Redis, an app process and
+# PostgreSQL failing (played by TCP proxies, never by restarting the machine's servers). Needs
+# PostgreSQL and Redis on 127.0.0.1 and nginx; a plain `make test` does not collect these tests.
+test-scaleout: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) -m pytest tests/scaleout $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

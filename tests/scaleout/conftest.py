@@ -65,12 +65,6 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
-def pytest_report_header(config):
-    if not _asked_for(config):
-        return "tests/scaleout: not collected here; `make test-scaleout` runs them"
-    return None
-
-
 # -- Services ------------------------------------------------------------------------------------
 
 
