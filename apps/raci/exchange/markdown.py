@@ -1,14 +1,33 @@
-"""Markdown: a table to paste into a wiki or an issue, with a legend."""
+"""Markdown: a table to paste into a wiki or an issue, with a legend.
+
+Every name and text is written to render as itself, in CommonMark, GitHub's Markdown and
+renderers that do not sanitise alike: an activity called ``[click](javascript:alert(1))`` is
+that text, not a link.
+"""
+
+import re
 
 from .document import MatrixDocument
 
+# Backslash-escaped wherever they are (CommonMark reads a backslash before any ASCII punctuation
+# as that character): the backslash itself, code, emphasis, links and images (brackets),
+# strikethrough, math, and the table's own pipes.
+_ESCAPED = str.maketrans({char: "\\" + char for char in "\\`*_[]~$|"})
+# At the start of a line: headings, lists, thematic breaks, setext underlines ("<" and ">" are
+# entities already, so neither HTML, nor autolinks, nor quotes come through).
+_BLOCK_START = re.compile(r"[#+=-]|[0-9]+[.)]")
+
 
 def _cell(text: str) -> str:
-    """Table-safe text: pipes escaped, line breaks folded, HTML-significant characters escaped."""
+    """Text that renders as itself, on one line, in a table cell or a paragraph."""
     text = " ".join(text.split())
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = text.replace(char, entity)
-    return text.replace("|", "\\|")
+    text = text.translate(_ESCAPED)
+    if start := _BLOCK_START.match(text):
+        end = start.end()
+        text = text[: end - 1] + "\\" + text[end - 1 :]
+    return text
 
 
 def write_markdown(doc: MatrixDocument) -> str:
