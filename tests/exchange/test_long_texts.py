@@ -119,7 +119,8 @@ def test_a_megabyte_word_from_before_the_limits_exports_quickly_through_the_shar
     """Anyone holding the share link may export, without an account."""
     matrix = make_matrix(team=team, activities=3, roles=3)
     word = "x" * 1_000_000
-    Matrix.objects.filter(pk=matrix.pk).update(description=word, title="y" * 5_000)
+    # Text fields only: PostgreSQL holds no longer names than their varchar allows.
+    Matrix.objects.filter(pk=matrix.pk).update(description=word)
     Activity.objects.filter(matrix=matrix).update(description=word)
     Responsibility.objects.filter(activity__matrix=matrix).update(note=word)
     link = share_link_create(matrix=matrix, by=user)
