@@ -79,24 +79,26 @@ class Session:
             scheme = "https" if self.tls else "http"
             all_headers["Origin"] = f"{scheme}://{self.host}:{self.port}"
         all_headers.update(headers or {})
-        if self._conn is None:
-            if self.tls:
-                self._conn = http.client.HTTPSConnection(
-                    self.host,
-                    self.port,
-                    timeout=self.timeout,
-                    context=ssl._create_unverified_context(),  # noqa: S323
-                )
-            else:
-                self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        start = time.perf_counter()
-        try:
-            self._conn.request(method, path, body=body, headers=all_headers)
-            answer = self._conn.getresponse()
-            content = answer.read()
-        except (OSError, http.client.HTTPException):
-            self.close()
-            raise
+        # A kept-alive connection the server closed while it was idle (uvicorn does after 5 s)
+        # fails on the next request before the server has seen it: open a new one and send it
+        # again, once, as browsers do.
+        for attempt in (1, 2):
+            reused = self._conn is not None
+            if self._conn is None:
+                self._conn = self._connect()
+            start = time.perf_counter()
+            try:
+                self._conn.request(method, path, body=body, headers=all_headers)
+                answer = self._conn.getresponse()
+                content = answer.read()
+                break
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                self.close()
+                if not reused or attempt == 2:
+                    raise
+            except (OSError, http.client.HTTPException):
+                self.close()
+                raise
         ms = (time.perf_counter() - start) * 1000
         response = Response(answer.status, dict(answer.getheaders()), content, ms)
         for name, value in answer.getheaders():
@@ -106,6 +108,16 @@ class Session:
         if answer.will_close:
             self.close()
         return response
+
+    def _connect(self) -> http.client.HTTPConnection:
+        if self.tls:
+            return http.client.HTTPSConnection(
+                self.host,
+                self.port,
+                timeout=self.timeout,
+                context=ssl._create_unverified_context(),  # noqa: S323
+            )
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
     def get(self, path: str, **kwargs) -> Response:
         return self.request("GET", path, **kwargs)

@@ -88,7 +88,7 @@ def table(run: dict, checks: list[Check]) -> str:
     s = run["settings"]
     lines = [
         f"Taken {m['date']} on {m['cpu']}, {m['cores']} cores, Python {m['python']}, "
-        f"{m['database']}, {m['os']}; gunicorn with {s['workers']} sync workers; "
+        f"{m['database']}, {m['os']}; gunicorn with {s['workers']} {_workers(s)}; "
         f"load average at start {m['load_average_at_start']}"
         + (" (**machine shared with other work: figures taken under load**)" if s["note"] else "")
         + ".",
@@ -123,16 +123,46 @@ def table(run: dict, checks: list[Check]) -> str:
             f"(think time {load['think_ms']} ms): {load['requests']} requests, "
             f"{load['rps']} requests/s ({_ratio(load)} x floor); "
             f"votes p50 {vote['median_ms']:.1f} ms, "
-            f"p95 {vote['p95_ms']:.1f} ms, p99 {vote['p99_ms']:.1f} ms; errors {load['errors']}; "
+            f"p95 {vote['p95_ms']:.1f} ms, p99 {vote['p99_ms']:.1f} ms; errors {load['errors']}"
+            + (f" ({load['error_kinds']})" if load.get("error_kinds") else "")
+            + "; "
             f"{load['votes_acknowledged']} votes acknowledged, {load['lost_votes']} not stored.",
         ]
     elif load:
         lines += ["", f"Workshop load: not run ({load['skipped']})."]
+    lines += fanout_lines(run.get("fanout"))
     lines += ["", "| Target | Figure | Limit | |", "| --- | --- | --- | --- |"]
     for check in checks:
         figure = "-" if check.figure is None else f"{check.figure:g} {check.unit}".strip()
         lines.append(f"| {check.what} | {figure} | {check.limit:g} {check.unit} | {check.mark} |")
     return "\n".join(lines)
+
+
+def _workers(settings: dict) -> str:
+    """How the server ran: older results say "gunicorn, sync workers" and have no layer."""
+    if "uvicorn" not in settings.get("server", ""):
+        return "sync workers"
+    return f"uvicorn workers (ASGI), {settings.get('channel_layer', '?')} channel layer"
+
+
+def fanout_lines(fan: dict | None) -> list[str]:
+    if not fan:
+        return []
+    last, each = fan["fanout_last"] or {}, fan["fanout_each"] or {}
+    return [
+        "",
+        f"Fan-out: {fan['watchers']} watchers on one matrix, {fan['edits_per_second']:g} edits/s "
+        f"for {fan['seconds']:g} s ({fan['edits']} edits, {fan['edit_errors']} failed; edit "
+        f"p50 {fan['edit']['p50_ms']:.1f} ms). From an edit's answer to the last watcher's "
+        f"receipt: p50 {last.get('p50_ms', '-')} ms, p95 {last.get('p95_ms', '-')} ms, "
+        f"p99 {last.get('p99_ms', '-')} ms (each watcher: p50 {each.get('p50_ms', '-')}, "
+        f"p95 {each.get('p95_ms', '-')} ms). Memory per idle connection "
+        f"{fan['memory_per_connection_kb']:g} KB (server {fan['server_rss_mb']['before']:g} MB, "
+        f"{fan['server_rss_mb']['connected']:g} MB connected; {fan['connect_s']:g} s to connect "
+        f"them all). {fan['messages_expected']} change messages expected: {fan['lost']} lost, "
+        f"{fan['out_of_order']} out of order, {fan['duplicates']} twice; "
+        f"{fan['catch_ups']} catch-ups.",
+    ]
 
 
 def doc_update(vendor: str, text: str, path: Path = DOC) -> bool:

@@ -1,4 +1,6 @@
-"""``make bench``: the app under gunicorn with production settings, measured from outside.
+"""``make bench``: the app as in production (gunicorn with uvicorn workers, ASGI), measured from
+outside: SQLite with the in-memory channel layer in one process, or PostgreSQL with Redis in
+several.
 
     .venv/bin/python -m bench.run            # full: 20x8, 300x12, 1000x20, 30 s workshop load
     .venv/bin/python -m bench.run --quick    # CI: small sizes, few runs, 5 s load
@@ -16,7 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
-from . import queries
+from . import fanout, queries
 from . import server as srv
 from .client import BenchError, Session
 from .stats import ratio, summary
@@ -35,6 +37,7 @@ class Plan:
     participants: int
     think_ms: int
     quick: bool
+    fanout: fanout.Plan
 
 
 FULL = Plan(
@@ -47,6 +50,7 @@ FULL = Plan(
     participants=50,
     think_ms=1000,
     quick=False,
+    fanout=fanout.FULL,
 )
 QUICK = Plan(
     sizes=((20, 8), (300, 12)),
@@ -58,6 +62,7 @@ QUICK = Plan(
     participants=50,
     think_ms=1000,
     quick=True,
+    fanout=fanout.QUICK,
 )
 
 
@@ -263,7 +268,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, help="runs of the page and the cell update")
     parser.add_argument("--duration", type=float, help="seconds of workshop load (at most 60)")
-    parser.add_argument("--workers", type=int, default=srv.default_workers())
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="uvicorn workers (default: 1 on SQLite, whose channel layer is the process's "
+        "memory; 2 x cores, 2 to 4, on PostgreSQL with Redis)",
+    )
+    parser.add_argument("--watchers", type=int, help="WebSocket clients of the fan-out")
+    parser.add_argument("--fanout-seconds", type=float, help="seconds of edits in the fan-out")
     parser.add_argument("--note", default="", help="said next to the figures (e.g. a busy machine)")
     parser.add_argument(
         "--write",
@@ -290,12 +302,26 @@ def main(argv: list[str] | None = None) -> int:
         plan = replace(plan, runs=args.runs)
     if args.duration:
         plan = replace(plan, load_seconds=args.duration)
+    if args.watchers or args.fanout_seconds:
+        plan = replace(
+            plan,
+            fanout=replace(
+                plan.fanout,
+                watchers=args.watchers or plan.fanout.watchers,
+                seconds=args.fanout_seconds or plan.fanout.seconds,
+            ),
+        )
     write = (not plan.quick) if args.write is None else args.write
 
-    # Every participant joins from 127.0.0.1: let them all in within the minute.
-    work, db_url, env = srv.django_start(
-        {"WORKSHOP_JOINS_PER_MINUTE_PER_IP": str(2 * plan.participants)}
-    )
+    # Every participant joins from 127.0.0.1: let them all in within the minute. The channel
+    # layer as in production: Redis with PostgreSQL, the process's memory with SQLite (and
+    # then one process, which is all that layer serves).
+    postgres = (os.environ.get("DATABASE_URL") or "").startswith(("postgres://", "postgresql://"))
+    extra = {"WORKSHOP_JOINS_PER_MINUTE_PER_IP": str(2 * plan.participants)}
+    extra["REDIS_URL"] = srv.redis_url() if postgres else ""
+    if args.workers is None:
+        args.workers = srv.default_workers() if postgres else 1
+    work, db_url, env = srv.django_start(extra)
     from django.db import connections
 
     try:
@@ -321,9 +347,11 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
     log("counting queries in process")
     counts = count_queries(InProcess(user), targets)
     workshop = load.prepare(user=user, matrix=matrices[plan.sizes[0]])
+    watched = fanout.prepare(user=user, matrix=matrices[plan.sizes[0]])
     connections.close_all()
 
-    log(f"starting gunicorn ({args.workers} workers)")
+    layer = "Redis" if env.get("REDIS_URL") else "in-memory"
+    log(f"starting gunicorn ({args.workers} uvicorn workers, {layer} channel layer)")
     with srv.Server(env, work, workers=args.workers) as server:
         try:
             session = server.session()
@@ -340,18 +368,38 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
             )
         except BenchError as error:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
+    # The fan-out on a server of its own, started afresh: its memory is read before and after
+    # the watchers connect, and what the load above left behind would blur it.
+    log(
+        f"fan-out: {plan.fanout.watchers} watchers, {plan.fanout.rate:g} edits/s "
+        f"for {plan.fanout.seconds:g} s"
+    )
+    with srv.Server(env, work, workers=args.workers, name="gunicorn-fanout") as server:
+        try:
+            fanned = fanout.run(
+                server=server,
+                plan=plan.fanout,
+                info=watched,
+                editor=(build.USERNAME, password),
+                cell=targets[0].count_cell,
+                codes=cell_codes(),
+            )
+        except BenchError as error:
+            raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
     run = merge(timings, counts)
     if not load_result.get("skipped"):
         load_result["ratio"] = ratio(load_result["rps"], run["floor"]["rps"])
         load_result.update(load.verify(workshop, load_result.pop("acknowledged")))
     run["workshop_load"] = load_result
     run["workshop_queries"] = workshop.get("queries", {}) if isinstance(workshop, dict) else {}
+    run["fanout"] = fanned
     busy = (machine["load_average_at_start"] or [0])[0] > 0.25 * (machine["cores"] or 1)
     run["machine"] = machine
     run["vendor"] = vendor
     run["settings"] = {
         "workers": args.workers,
-        "server": "gunicorn, sync workers",
+        "server": "gunicorn, uvicorn workers (ASGI)",
+        "channel_layer": layer,
         "quick": plan.quick,
         "runs": plan.runs,
         "floor_runs": plan.floor_runs,
@@ -387,6 +435,9 @@ def conclude(run: dict, plan: Plan, args, write: bool) -> int:
         report.baseline_update(vendor, counts)
         log(f"stored the query counts as the {vendor} baseline in bench/queries.json")
         return 0
+    if fanout_broken(run.get("fanout")):
+        log("FAIL: the fan-out lost or reordered change messages (see above)")
+        return 1
     for key in comparison["no_baseline"]:
         log(f"note: no baseline for {key} ({counts[key]} queries); add it with --update-baseline")
     for key, pair in comparison["below"].items():
@@ -399,6 +450,13 @@ def conclude(run: dict, plan: Plan, args, write: bool) -> int:
             log(f"FAIL: {key} makes {pair['now']} queries, baseline {pair['baseline']}")
         return 1
     return 0
+
+
+def fanout_broken(figures: dict | None) -> bool:
+    """Events lost, out of order or twice: a failure even in quick mode, where timings are not."""
+    if not figures:
+        return False
+    return bool(figures["lost"] or figures["out_of_order"] or figures["duplicates"])
 
 
 if __name__ == "__main__":

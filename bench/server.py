@@ -100,6 +100,22 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def redis_url() -> str:
+    """The bench server's Redis (``BENCH_REDIS_URL``, default database 7 on 127.0.0.1), checked:
+    the PostgreSQL run serves several processes, which need it."""
+    import redis
+
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise BenchError(
+            f"Redis at {url} does not answer ({error}): the PostgreSQL bench runs several "
+            "processes, which need it (BENCH_REDIS_URL to use another)."
+        ) from None
+    return url
+
+
 def default_workers() -> int:
     """Gunicorn's advice is 2 x cores + 1; between 2 and 4 keeps a small machine responsive."""
     raw = os.environ.get("BENCH_WORKERS")

@@ -3,6 +3,9 @@
 from dataclasses import asdict, dataclass
 
 PAGE_SIZE = "300x12"
+# A change reaches every browser of a room within a second of its author's answer (issue
+# "Scale-out and live workshops"); the scale-out test checks it between two processes.
+FANOUT_P95_MS = 1000
 EXPORT_SIZE = "1000x20"
 
 
@@ -81,6 +84,24 @@ def evaluate(results: dict) -> list[Check]:
             _at_most("workshop load vote p95", _get(load, "vote", "p95_ms"), 150, "ms"),
             _at_most(
                 "workshop load votes acknowledged but not stored", load.get("lost_votes"), 0, ""
+            ),
+        ]
+    fan = results.get("fanout")
+    if fan:
+        size = f"{fan['watchers']} watchers"
+        checks += [
+            _at_most(
+                f"fan-out to {size}: edit's answer to last receipt, p95",
+                _get(fan, "fanout_last", "p95_ms"),
+                FANOUT_P95_MS,
+                "ms",
+            ),
+            _at_most(f"fan-out to {size}: change messages lost", fan.get("lost"), 0, ""),
+            _at_most(
+                f"fan-out to {size}: out of order or twice",
+                (fan.get("out_of_order") or 0) + (fan.get("duplicates") or 0),
+                0,
+                "",
             ),
         ]
     return checks

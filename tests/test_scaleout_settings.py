@@ -39,3 +39,10 @@ def test_sites_on_one_redis_server_with_their_own_databases_do_not_hear_each_oth
         for url in ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/5", "unix:///r.sock?db=6")
     }
     assert prefixes == {"raci", "raci5", "raci6"}
+
+
+def test_a_request_closes_its_database_connection_as_django_advises_under_asgi():
+    # Each request runs in a thread of its own under ASGI: a kept connection would never serve
+    # another, and several processes under load ran PostgreSQL out of connections.
+    for url in ("postgres://u@db.example/raci", "sqlite:////tmp/raci.sqlite3"):
+        assert database_from_url(url)["CONN_MAX_AGE"] == 0

@@ -61,6 +61,7 @@ class MatrixConsumer(AsyncWebsocketConsumer):
             return
         self.matrix_id = self.audience.matrix_id
         self.sent_version = self.audience.version
+        self.checked_version = self.audience.version  # the matrix's, at the last check
         self.refused = 0
         self.synced_at = -SYNC_INTERVAL
         self.focus_sent_at = 0.0
@@ -266,9 +267,13 @@ class MatrixConsumer(AsyncWebsocketConsumer):
             if not await self.recheck():
                 return
 
-    async def recheck(self, force: bool = False) -> bool:
+    async def recheck(self, force: bool = False, lost: bool = False) -> bool:
         """Check the access again; end the stream if it has gone; send every region as it is
-        now if the matrix has moved past what this stream sent (or ``force``)."""
+        now if ``force``, or if the matrix has moved past what this stream sent and the change
+        it lacks was already there at the previous check (a change that has just committed is
+        on its way, and under steady editing one nearly always is: sending every region for it
+        would cost a room of streams far more than the change itself), or at once when
+        broadcasts may have been ``lost``."""
         try:
             audience = await self.authorize()
         except Exception:
@@ -282,7 +287,10 @@ class MatrixConsumer(AsyncWebsocketConsumer):
             self.audience = audience
             await self.end("Your access to this matrix has changed. Reload the page.", NO_ACCESS)
             return False
-        if force or audience.version > self.sent_version:
+        behind = audience.version > self.sent_version
+        overdue = self.sent_version < self.checked_version
+        self.checked_version = audience.version
+        if force or (behind and (lost or overdue)):
             self.sent_version = max(self.sent_version, audience.version)
             await self.send(
                 text_data=await sync_message(self.matrix_id, audience.version, audience.variant)

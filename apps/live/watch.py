@@ -66,5 +66,5 @@ async def _watch(streams: set) -> None:
             continue
         if server is not None and current != server:
             logger.warning("Redis restarted; %d streams catch up", len(streams))
-            await asyncio.gather(*(stream.recheck() for stream in list(streams)))
+            await asyncio.gather(*(stream.recheck(lost=True) for stream in list(streams)))
         server = current

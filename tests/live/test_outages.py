@@ -136,3 +136,30 @@ def test_a_stream_that_cannot_open_for_want_of_a_service_is_closed_to_be_retried
     accepted, messages = run(scenario)
     assert accepted
     assert messages == [{"t": "__closed__", "code": 1011}]
+
+
+def test_a_periodic_check_leaves_a_change_still_on_its_way_to_arrive(team_and_people, monkeypatch):
+    """Under steady editing, a check nearly always finds the matrix a change ahead of what the
+    stream sent, because that change is being broadcast: it must not send every region for it."""
+    from apps.live import consumers
+    from apps.live.broadcast import publish
+
+    world = team_and_people
+    matrix = world["matrix"]
+    activity, role = first_cell(matrix)
+    monkeypatch.setattr(consumers, "TICK", 0.3)
+    held = []
+    monkeypatch.setattr("apps.live.receivers.publish", lambda *message: held.append(message))
+
+    async def scenario():
+        stream = await Stream(path(matrix), world["cookies"]["viewer"]).open()
+        await stream.until("hello")
+        await in_thread(assign, matrix=matrix, activity=activity, role=role, code="C")
+        await asyncio.sleep(0.4)  # a check (at 0.3 s) has seen the matrix ahead of the stream
+        for message in held:
+            await in_thread(publish, *message)
+        return [message["t"] for message in await stream.all(timeout=0.8)]
+
+    kinds = run(scenario)
+    assert "change" in kinds
+    assert "sync" not in kinds
