@@ -55,15 +55,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def database_from_url(url: str) -> dict:
     """Parse DATABASE_URL; only SQLite and PostgreSQL are supported."""
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # A connection per request, closed at its end (CONN_MAX_AGE 0), as Django advises
+        # under ASGI: each request runs in a thread of its own, so a connection kept for the
+        # next request is never reused, and with several processes under load the kept ones
+        # ran PostgreSQL out of connections ("too many clients"; bench/run.py's workshop load).
+        config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
     except Exception as exc:  # dj-database-url raises several types for malformed URLs
         raise ImproperlyConfigured(f"DATABASE_URL={url!r} cannot be parsed: {exc}") from None
     engine = config.get("ENGINE", "")
     if engine == "django.db.backends.sqlite3":
-        # Connections are kept, as for PostgreSQL: opening one (and setting it up) per request
-        # cost about 0.5 ms of a 7 ms cell update. In WAL mode, synchronous=NORMAL syncs at
-        # checkpoints rather than at every commit: a crash of the app loses nothing, a power
-        # cut may lose the last commits but never corrupts the file (SQLite's own advice).
+        # In WAL mode, synchronous=NORMAL syncs at checkpoints rather than at every commit: a
+        # crash of the app loses nothing, a power cut may lose the last commits but never
+        # corrupts the file (SQLite's own advice).
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
