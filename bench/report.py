@@ -126,11 +126,13 @@ def table(run: dict, checks: list[Check]) -> str:
             f"p95 {vote['p95_ms']:.1f} ms, p99 {vote['p99_ms']:.1f} ms; errors {load['errors']}"
             + (f" ({load['error_kinds']})" if load.get("error_kinds") else "")
             + "; "
-            f"{load['votes_acknowledged']} votes acknowledged, {load['lost_votes']} not stored.",
+            f"{load['votes_acknowledged']} votes acknowledged, {load['lost_votes']} not stored."
+            + streams_sentence(load.get("streams")),
         ]
     elif load:
         lines += ["", f"Workshop load: not run ({load['skipped']})."]
     lines += fanout_lines(run.get("fanout"))
+    lines += capacity_lines(run.get("workshop_capacity"))
     lines += ["", "| Target | Figure | Limit | |", "| --- | --- | --- | --- |"]
     for check in checks:
         figure = "-" if check.figure is None else f"{check.figure:g} {check.unit}".strip()
@@ -162,6 +164,36 @@ def fanout_lines(fan: dict | None) -> list[str]:
         f"them all). {fan['messages_expected']} change messages expected: {fan['lost']} lost, "
         f"{fan['out_of_order']} out of order, {fan['duplicates']} twice; "
         f"{fan['catch_ups']} catch-ups.",
+    ]
+
+
+def streams_sentence(streams: dict | None) -> str:
+    if not streams:
+        return ""
+    board = streams.get("board") or {}
+    return (
+        f" Pushed, not polled: {streams['ballots']} ballot streams "
+        f"({streams['ballots_failed']} failed); the board redrawn "
+        f"{board.get('redraws_per_s', '-')} times a second (interval p95 "
+        f"{board.get('interval_p95_ms', '-')} ms), its last redraw "
+        f"{board.get('last_after_last_vote_ms', '-')} ms after the last vote."
+    )
+
+
+def capacity_lines(capacity: dict | None) -> list[str]:
+    if not capacity or capacity.get("skipped"):
+        return []
+    rooms = "; ".join(
+        f"{size}: p95 {room['vote_p95_ms']:.0f} ms, {room['votes_rps']:g} votes/s"
+        + ("" if room["passed"] else " (too slow)" if not room["lost_votes"] else " (lost votes)")
+        for size, room in capacity["tried"].items()
+    )
+    return [
+        "",
+        f"Workshop capacity: the largest room with a vote p95 of at most "
+        f"{capacity['p95_limit_ms']} ms and no vote lost is **{capacity['largest_room']}** "
+        f"participants ({capacity['seconds']:g} s a room, think time {capacity['think_ms']} ms; "
+        f"rooms tried: {rooms}).",
     ]
 
 

@@ -38,6 +38,7 @@ class Plan:
     think_ms: int
     quick: bool
     fanout: fanout.Plan
+    capacity_seconds: float | None  # seconds of each room of the capacity search; None: none
 
 
 FULL = Plan(
@@ -51,6 +52,7 @@ FULL = Plan(
     think_ms=1000,
     quick=False,
     fanout=fanout.FULL,
+    capacity_seconds=20,
 )
 QUICK = Plan(
     sizes=((20, 8), (300, 12)),
@@ -63,6 +65,7 @@ QUICK = Plan(
     think_ms=1000,
     quick=True,
     fanout=fanout.QUICK,
+    capacity_seconds=None,
 )
 
 
@@ -276,6 +279,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--watchers", type=int, help="WebSocket clients of the fan-out")
     parser.add_argument("--fanout-seconds", type=float, help="seconds of edits in the fan-out")
+    parser.add_argument(
+        "--capacity",
+        type=float,
+        metavar="SECONDS",
+        help="seconds of each room in the workshop capacity search (0: no search; default 20, "
+        "none in quick mode)",
+    )
     parser.add_argument("--note", default="", help="said next to the figures (e.g. a busy machine)")
     parser.add_argument(
         "--write",
@@ -302,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         plan = replace(plan, runs=args.runs)
     if args.duration:
         plan = replace(plan, load_seconds=args.duration)
+    if args.capacity is not None:
+        plan = replace(plan, capacity_seconds=args.capacity or None)
     if args.watchers or args.fanout_seconds:
         plan = replace(
             plan,
@@ -365,6 +377,7 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
                 participants=plan.participants,
                 seconds=plan.load_seconds,
                 think_ms=plan.think_ms,
+                facilitator=(build.USERNAME, password),
             )
         except BenchError as error:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
@@ -389,10 +402,13 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
     run = merge(timings, counts)
     if not load_result.get("skipped"):
         load_result["ratio"] = ratio(load_result["rps"], run["floor"]["rps"])
-        load_result.update(load.verify(workshop, load_result.pop("acknowledged")))
+        load_result.update(
+            load.verify(workshop, load_result.pop("acknowledged"), load_result.get("streams"))
+        )
     run["workshop_load"] = load_result
     run["workshop_queries"] = workshop.get("queries", {}) if isinstance(workshop, dict) else {}
     run["fanout"] = fanned
+    run["workshop_capacity"] = capacity_search(plan, env, work, args, user, password, matrices)
     busy = (machine["load_average_at_start"] or [0])[0] > 0.25 * (machine["cores"] or 1)
     run["machine"] = machine
     run["vendor"] = vendor
@@ -411,6 +427,30 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
         "note": args.note or ("machine busy at start (load average)" if busy else ""),
     }
     return run
+
+
+def capacity_search(plan: Plan, env: dict, work, args, user, password, matrices) -> dict:
+    """The largest workshop room the server takes (bench/load.py), on a server of its own."""
+    from . import build, load
+
+    if plan.capacity_seconds is None:
+        return {"skipped": "not asked for (quick mode; --capacity SECONDS)"}
+    reason = load.available()
+    if reason:
+        return {"skipped": reason}
+    matrix = matrices[plan.sizes[0]]
+    log(f"workshop capacity: rooms of growing size, {plan.capacity_seconds:g} s each")
+    with srv.Server(env, work, workers=args.workers, name="gunicorn-capacity") as server:
+        try:
+            return load.capacity(
+                server=server,
+                new_workshop=lambda: load.start(user=user, matrix=matrix),
+                facilitator=(build.USERNAME, password),
+                seconds=plan.capacity_seconds,
+                think_ms=plan.think_ms,
+            )
+        except BenchError as error:
+            raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
 
 
 def conclude(run: dict, plan: Plan, args, write: bool) -> int:

@@ -6,6 +6,9 @@ PAGE_SIZE = "300x12"
 # A change reaches every browser of a room within a second of its author's answer (issue
 # "Scale-out and live workshops"); the scale-out test checks it between two processes.
 FANOUT_P95_MS = 1000
+# The room a workshop must take on a 2-core machine, each participant voting about once a
+# second (bench/load.py's think time), the board following.
+WORKSHOP_ROOM = 300
 EXPORT_SIZE = "1000x20"
 
 
@@ -86,6 +89,26 @@ def evaluate(results: dict) -> list[Check]:
                 "workshop load votes acknowledged but not stored", load.get("lost_votes"), 0, ""
             ),
         ]
+        if load.get("streams"):
+            checks.append(
+                _at_most(
+                    "workshop load: ballot streams failed, and the board left stale",
+                    load["streams"]["ballots_failed"] + bool(load.get("board_stale")),
+                    0,
+                    "",
+                )
+            )
+    capacity = results.get("workshop_capacity")
+    if capacity and not capacity.get("skipped"):
+        checks.append(
+            _at_least(
+                f"workshop capacity: largest room with vote p95 <= {capacity['p95_limit_ms']} ms "
+                "and no vote lost",
+                capacity.get("largest_room"),
+                WORKSHOP_ROOM,
+                "participants",
+            )
+        )
     fan = results.get("fanout")
     if fan:
         size = f"{fan['watchers']} watchers"
