@@ -143,6 +143,7 @@ ROUTES: dict[str, Route] = {
     "matrices:change_scheme": route(MATRIX_EDIT),
     "matrices:assign": route(MATRIX_EDIT),
     "matrices:annotate": route(MATRIX_EDIT),
+    "matrices:assign_block": route(MATRIX_EDIT),
     "matrices:activity_move": route(MATRIX_EDIT),
     "matrices:activity_edit": route(MATRIX_EDIT, pk="activity.pk"),
     "matrices:activity_menu": route(MATRIX_EDIT, pk="activity.pk"),

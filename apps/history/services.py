@@ -56,6 +56,10 @@ def _cell(matrix, change, by):
     )
 
 
+def _cells(matrix, change, by):
+    matrix_services.responsibility_restore_block(matrix=matrix, cells=change.before["cells"], by=by)
+
+
 def _activity_add(matrix, change, by):
     matrix_services.activity_delete(activity=_activity(matrix, change.after["id"]), by=by)
 
@@ -139,6 +143,7 @@ def _scheme(matrix, change, by):
 
 UNDO = {
     Action.CELL: _cell,
+    Action.CELLS: _cells,
     Action.ACTIVITY_ADD: _activity_add,
     Action.ACTIVITY_EDIT: _activity_edit,
     Action.ACTIVITY_MOVE: _activity_move,

@@ -1,8 +1,10 @@
+import json
+
 from django import forms
 
 from apps.accounts.models import EDITING_LEVELS, Team
 from apps.catalog.models import Role
-from apps.ids import IdChoiceField, IdField
+from apps.ids import IdChoiceField, IdField, as_id
 from apps.raci.schemes import scheme_choices
 
 from .models import Activity, Matrix, Phase, Responsibility
@@ -110,3 +112,31 @@ class RuleOptionsForm(forms.ModelForm):
 class SchemeForm(forms.Form):
     scheme = forms.ChoiceField(choices=scheme_choices())
     confirm = forms.BooleanField(required=False)
+
+
+BLOCK_MAX_CELLS = 50_000  # a 2,000 x 25 grid; an import allows 2,000 x 200, pasted in parts
+
+
+class BlockForm(forms.Form):
+    """Many cells at once: ``cells`` is JSON, a list of [activity id, role id, letter] ("" to
+    clear), as the grid sends it for a selection typed over, cleared, pasted or filled."""
+
+    cells = forms.CharField(max_length=BLOCK_MAX_CELLS * 48)
+    summary = forms.CharField(max_length=120, required=False)
+
+    def clean_cells(self):
+        try:
+            data = json.loads(self.cleaned_data["cells"])
+        except (ValueError, RecursionError):
+            raise forms.ValidationError("The cells could not be read.") from None
+        if not isinstance(data, list) or not data or len(data) > BLOCK_MAX_CELLS:
+            raise forms.ValidationError(f"Send between 1 and {BLOCK_MAX_CELLS:,} cells.")
+        cells = []
+        for item in data:
+            if not (isinstance(item, list) and len(item) == 3 and isinstance(item[2], str)):
+                raise forms.ValidationError("Each cell is [activity, role, letter].")
+            activity, role, code = as_id(item[0]), as_id(item[1]), item[2].strip().upper()
+            if activity is None or role is None or len(code) > 1:
+                raise forms.ValidationError("Each cell is [activity, role, letter].")
+            cells.append((activity, role, code))
+        return cells

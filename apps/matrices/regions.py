@@ -20,6 +20,9 @@ GRID_PARTS = ("grid", "summary", "workload")
 # A change of scheme also redraws the legend, the editor's help line and its letter chooser,
 # and the header, which names the scheme.
 PAGE_PARTS = ("details", "legend", "editor_help", "chooser", *GRID_PARTS)
+# Beyond this many cells, a change redraws the whole grid: fewer bytes than as many cells one
+# by one (a pasted block, a settled workshop), and one swap.
+CELLS_ONE_BY_ONE = 400
 
 
 def _part(name: str, context: dict) -> str:
@@ -58,7 +61,7 @@ def change_regions(matrix: Matrix, action: str, cells=()) -> list[str]:
     """What the other browsers redraw after a change (see the module's docstring), from the
     matrix as it is now. ``matrix`` carries ``can_edit`` and ``shared`` (a share link's
     visitor), which decide the markup as they do for the page."""
-    if action in CELL_ACTIONS and cells:
+    if action in CELL_ACTIONS and 0 < len(cells) <= CELLS_ONE_BY_ONE:
         return cell_regions(matrix, cells)
     if action in DETAIL_ACTIONS:
         return [_part("details", {"matrix": matrix, "shared": matrix.shared})]

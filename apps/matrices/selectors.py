@@ -3,7 +3,7 @@
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from apps.catalog.models import Role
 from apps.raci import rules
@@ -392,6 +392,15 @@ def _letters_have_findings(scheme: Scheme, options: rules.Options, codes) -> boo
     cells = {(0, index): code for index, code in enumerate(codes)}
     findings = rules.evaluate(scheme, [rules.Subject(0, "")], roles, cells, options)
     return any(finding.activity_id is not None for finding in findings)
+
+
+def available_roles(matrix: Matrix):
+    """Catalog roles and the team's own roles that are not columns yet."""
+    return (
+        Role.objects.filter(Q(team__isnull=True) | Q(team=matrix.team_id))
+        .exclude(columns__matrix=matrix)
+        .order_by("team", "position", "name")
+    )
 
 
 def matrices_for_home(user):

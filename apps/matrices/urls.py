@@ -15,6 +15,7 @@ urlpatterns = [
     path("m/<slug:slug>/scheme/", pages.change_scheme, name="change_scheme"),
     path("m/<slug:slug>/cells/", cells.assign, name="assign"),
     path("m/<slug:slug>/cells/note/", cells.annotate, name="annotate"),
+    path("m/<slug:slug>/cells/block/", cells.assign_block, name="assign_block"),
     path("m/<slug:slug>/activities/move/", structure.activity_move, name="activity_move"),
     path("m/<slug:slug>/activities/<id:pk>/", structure.activity_edit, name="activity_edit"),
     path("m/<slug:slug>/activities/<id:pk>/menu/", structure.activity_menu, name="activity_menu"),

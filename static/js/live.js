@@ -248,7 +248,10 @@
       if (!local || local.version !== null) return;
       local.version = detail.change;
       if (local.overwrittenBy && local.overwrittenBy.v > local.version) {
-        overwritten(id, local, local.overwrittenBy);
+        // Once the grid has put in the newer change it held back for this cell.
+        setTimeout(function () {
+          overwritten(id, local, local.overwrittenBy);
+        }, 0);
       }
     });
   });
@@ -284,7 +287,7 @@
   function overwritten(id, local, by) {
     state.local.delete(id);
     var td = document.getElementById(id);
-    var now = td ? td.dataset.code || "" : "";
+    var now = td ? td.textContent.trim() : "";
     if (now === local.code) return;
     notice(now ? by.name + " set this to " + now : by.name + " cleared this cell", td);
   }
@@ -399,7 +402,7 @@
 
   function focusedCell() {
     var active = document.activeElement;
-    var td = active && active.closest ? active.closest("td.cell") : null;
+    var td = active && active.closest ? active.closest("td[id^='cell-']") : null;
     return td && td.id ? td.id : null;
   }
 

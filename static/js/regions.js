@@ -16,6 +16,8 @@
 
   var FOCUSABLE = 'button:not([disabled]), summary, a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
   var versions = new Map(); // region id -> version of the matrix it shows
+  var guard = null; // id -> true while the page holds that region back (a letter being saved)
+  var held = new Map(); // region id -> {fresh, version}: the newest one held back
   var pageVersion = 0; // the version every region without an entry shows
 
   function init(version) {
@@ -81,7 +83,7 @@
     });
     var active = document.activeElement;
     if (active && active !== document.body && old.contains(active)) {
-      var cell = active.closest("td.cell");
+      var cell = active.closest("td[id^='cell-']");
       saved.focus = {
         cellId: cell && cell.id,
         id: active.id,
@@ -125,7 +127,7 @@
     var target = null;
     if (focus.cellId) {
       var td = document.getElementById(focus.cellId);
-      target = td && (td.querySelector(".cell-button") || td);
+      target = td;
     } else if (focus.key) {
       target = findField(document, focus.key);
     } else if (focus.id) {
@@ -177,9 +179,13 @@
    * its source or target (a cell being saved), and htmx tells the page about the reply through
    * events on that element, which only reach the document while it is in it.
    */
+  // What the page sets on a region itself (the grid's one tab stop, the focused cell's spoken
+  // label, an open chooser's state): kept when the server's copy does not say otherwise.
+  var KEEP = { tabindex: true, "aria-label": true, "aria-haspopup": true, "aria-expanded": true, "aria-controls": true };
+
   function morph(old, fresh) {
     Array.prototype.slice.call(old.attributes).forEach(function (attr) {
-      if (!fresh.hasAttribute(attr.name)) old.removeAttribute(attr.name);
+      if (!fresh.hasAttribute(attr.name) && !KEEP[attr.name]) old.removeAttribute(attr.name);
     });
     Array.prototype.forEach.call(fresh.attributes, function (attr) {
       if (old.getAttribute(attr.name) !== attr.value) old.setAttribute(attr.name, attr.value);
@@ -190,6 +196,11 @@
   function swapOne(fresh, version, own) {
     var old = fresh.id && document.getElementById(fresh.id);
     if (!old || versionOf(old) > version) return null;
+    if (guard && guard(fresh.id)) {
+      var kept = held.get(fresh.id);
+      if (!kept || kept.version < version) held.set(fresh.id, { fresh: fresh, version: version });
+      return null;
+    }
     var saved = capture(old);
     var kept = newerInside(old, version);
     old.dispatchEvent(new CustomEvent("raci:swapping", { bubbles: true, detail: { region: old } }));
@@ -228,6 +239,37 @@
     return swapped;
   }
 
+  /** Hold back regions while `test(id)` says so (the grid, for a letter still being saved). */
+  function hold(test) {
+    guard = test;
+  }
+
+  /** Put in the newest region held back for `id`, if it is newer than what the page shows. */
+  function release(id) {
+    var kept = held.get(id);
+    held.delete(id);
+    if (!kept) return;
+    var done = swapOne(kept.fresh, kept.version, false);
+    if (done) {
+      document.dispatchEvent(new CustomEvent("raci:swapped", { detail: { regions: [done], version: kept.version } }));
+    }
+  }
+
+  /** The reply to this page's own request: its regions, and what it says about versions. */
+  function reply(html, version, change) {
+    var cells = parse(html)
+      .filter(function (region) {
+        return region.matches("td[id^='cell-']");
+      })
+      .map(function (region) {
+        return region.id;
+      });
+    apply(html, version, true);
+    document.dispatchEvent(
+      new CustomEvent("raci:own", { detail: { version: version, change: change || version, cells: cells } })
+    );
+  }
+
   // This page's name in its requests (X-Raci-Client): the broadcast of a change it made says so,
   // and live.js then waits for the reply instead of putting the same regions in twice.
   var client = (window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/-/g, "");
@@ -242,20 +284,17 @@
     var header = detail.xhr && detail.xhr.getResponseHeader("X-Matrix-Version");
     if (!header || !detail.shouldSwap) return;
     detail.shouldSwap = false;
-    var version = Number(header);
-    var change = Number(detail.xhr.getResponseHeader("X-Matrix-Change")) || version;
-    var cells = parse(detail.serverResponse)
-      .filter(function (region) {
-        return region.matches("td.cell");
-      })
-      .map(function (region) {
-        return region.id;
-      });
-    apply(detail.serverResponse, version, true);
-    document.dispatchEvent(
-      new CustomEvent("raci:own", { detail: { version: version, change: change, cells: cells } })
-    );
+    reply(detail.serverResponse, Number(header), Number(detail.xhr.getResponseHeader("X-Matrix-Change")));
   });
 
-  window.RaciRegions = { init: init, apply: apply, versionOf: versionOf, parse: parse, client: client };
+  window.RaciRegions = {
+    init: init,
+    apply: apply,
+    reply: reply,
+    hold: hold,
+    release: release,
+    versionOf: versionOf,
+    parse: parse,
+    client: client,
+  };
 })();

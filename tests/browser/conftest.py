@@ -104,3 +104,15 @@ def run_axe(page) -> list[dict]:
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document)")
     return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+def focus_cell(page, cell_id: str) -> None:
+    """Put the keyboard on a grid cell as a person would: click it, and close the letter
+    chooser that a click opens in the editor. (Only one cell is focusable until then: the
+    grid has one tab stop.)"""
+    from playwright.sync_api import expect
+
+    page.locator(f"#{cell_id}").click()
+    if page.locator("#chooser:not([hidden])").count():
+        page.keyboard.press("Escape")
+    expect(page.locator(f"#{cell_id}")).to_be_focused()

@@ -20,7 +20,7 @@ def test_a_member_sees_the_grid_with_phase_bands_letters_and_legend(client_in, t
     assert text.count('class="band-head"') == 2
     assert text.count('scope="row" class="activity"') == 4
     accountable = RACI.code_for(Kind.ACCOUNTABLE)
-    assert len(re.findall(f'<td class="cell"[^>]*data-code="{accountable}"', text)) == 4
+    assert len(re.findall(f'<td id="cell-[0-9-]+" class="l-{accountable}">', text)) == 4
     assert 'class="legend"' in text and "Who owns the outcome?" in text
 
 

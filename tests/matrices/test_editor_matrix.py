@@ -66,7 +66,9 @@ def test_an_editor_gets_the_editor(client_in, matrix):
     options = re.findall(r'class="chooser-option[^"]*" data-code="(\w?)"', chooser)
     assert options == [*RACI.codes, ""]
     assert "Clear" in chooser
-    assert text.count('class="cell-button"') == 3 * 4
+    # Every cell is one element, the grid one tab stop with a letter chooser for all.
+    assert len(re.findall(r'<td id="cell-\d+-\d+"', text)) == 3 * 4
+    assert 'role="grid"' in text and "aria-readonly" not in text
     assert 'id="summary"' in text and 'id="workload"' in text
     assert f'hx-post="/m/{matrix.slug}/' in text
 
@@ -86,13 +88,14 @@ def test_a_viewer_gets_a_read_only_grid(viewer_client, matrix):
     assert response.status_code == 200
     text = response.text
     assert "data-editable" not in text
-    assert "cell-button" not in text
+    assert 'aria-readonly="true"' in text
+    assert "row-menu" not in text and "draggable" not in text
     assert 'id="chooser"' not in text
     assert "hx-post" not in text
     assert f'action="/m/{matrix.slug}/' not in text
     assert "view only" in text
     # The letters and the summaries are still there.
-    assert len(re.findall(rf'<td class="cell"[^>]*data-code="{ACCOUNTABLE}"', text)) == 3
+    assert len(re.findall(rf'<td id="cell-\d+-\d+" class="l-{ACCOUNTABLE}">', text)) == 3
     assert 'id="summary"' in text and 'id="workload"' in text
 
 

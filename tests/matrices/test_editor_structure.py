@@ -1,5 +1,7 @@
 """Editing a matrix's rows, phases and columns through the htmx endpoints."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -564,10 +566,16 @@ def test_the_activity_menu_renders_its_forms(client_in, matrix):
 
 
 def test_each_rows_menu_loads_from_its_own_activity(client_in, matrix):
+    """One URL on the grid, with the row's id put in when a row's menu opens (static/js/grid):
+    the rows carry only their options button."""
     text = client_in.get(url(matrix, "")).text
+    pattern = reverse("matrices:activity_menu", args=[matrix.slug, 0])
+    assert f'data-menu-url="{pattern}"' in text
     for target in matrix.activities.all():
-        menu = reverse("matrices:activity_menu", args=[matrix.slug, target.pk])
-        assert text.count(f'hx-get="{menu}"') == 1, target.name
+        row = re.search(rf'<tr id="activity-{target.pk}".*?</tr>', text, re.S).group(0)
+        assert f'aria-label="Options for {target.name}"' in row, target.name
+        menu = pattern.replace("/0/", f"/{target.pk}/")
+        assert client_in.get(menu, **HX).status_code == 200
 
 
 def test_the_phase_menu_renders_its_forms(client_in, matrix):

@@ -5,9 +5,16 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from ..access import matrix_for_user
-from ..forms import CellForm, NoteForm
+from ..changes import Action
+from ..forms import BlockForm, CellForm, NoteForm
+from ..regions import change_regions
 from ..selectors import cell_change_grid, grid_cell, grid_data, matrix_structure
-from ..services import EditError, responsibility_annotate, responsibility_assign
+from ..services import (
+    EditError,
+    responsibility_annotate,
+    responsibility_assign,
+    responsibility_assign_block,
+)
 from .common import bad_request, form_errors, render_parts, versioned
 
 
@@ -90,3 +97,44 @@ def annotate(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(render_parts(request, {"matrix": matrix, "cell": cell}, "cell"))
     retarget(response, f"#cell-{activity.pk}-{role.pk}")
     return versioned(reswap(response, "outerHTML"), matrix.version)
+
+
+@require_POST
+@login_required
+def assign_block(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set or clear many cells in one step (a selection typed over, cleared, pasted or filled):
+    one history entry, one undo step, all or nothing. Answers like a cell's change, with every
+    changed cell, or the whole grid for a large block."""
+    matrix = matrix_for_user(request.user, slug, edit=True)
+    form = BlockForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    structure = matrix_structure(matrix)
+    changes = []
+    for activity_id, role_id, code in form.cleaned_data["cells"]:
+        activity = structure.activity_by_pk.get(activity_id)
+        role = structure.role_by_pk.get(role_id)
+        if activity is None or role is None:
+            return bad_request(
+                "Some of those cells are no longer in this matrix (a row or column was removed "
+                "meanwhile); nothing was changed."
+            )
+        changes.append((activity, role, code))
+    read = matrix.version
+    try:
+        responsibility_assign_block(
+            matrix=matrix, changes=changes, by=request.user, summary=form.cleaned_data["summary"]
+        )
+    except EditError as error:
+        return bad_request(f"{error} Nothing was changed.")
+    if not request.htmx:
+        return redirect(matrix)
+    keys = [(activity.pk, role.pk) for activity, role, _ in changes]
+    # Each region in a <template> of its own: table cells, rows and sections side by side
+    # would otherwise be rearranged by the HTML parser.
+    html = "".join(
+        f"<template>{region}</template>" for region in change_regions(matrix, Action.CELLS, keys)
+    )
+    return versioned(
+        HttpResponse(html), matrix.version, matrix.version if read < matrix.version else None
+    )

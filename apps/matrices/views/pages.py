@@ -17,7 +17,6 @@ from ..forms import MatrixCreateForm, MatrixDetailsForm, RuleOptionsForm, Scheme
 from ..models import Responsibility
 from ..selectors import matrices_for_home, matrix_grid
 from .common import PAGE, bad_request, form_errors, render_parts, structure_changed, versioned
-from .structure import available_roles
 
 
 def _home(request: HttpRequest, form: MatrixCreateForm, status: int = 200) -> HttpResponse:
@@ -62,7 +61,6 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     matrix = matrix_for_user(request.user, slug)
     context = {"matrix": matrix, "grid": matrix_grid(matrix)}
     if matrix.can_edit:
-        context["available_roles"] = available_roles(matrix)
         context["options_form"] = RuleOptionsForm(instance=matrix)
         context["schemes"] = SCHEMES.values()
     return render(request, PAGE, context)

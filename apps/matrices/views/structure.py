@@ -1,7 +1,6 @@
 """Rows, phases and columns, edited in place. Every view answers with the new grid."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
@@ -183,15 +182,6 @@ def _column_role(matrix, role_pk: int) -> Role:
     if found is None:
         raise Http404("No such column in this matrix.")
     return found.role
-
-
-def available_roles(matrix):
-    """Catalog roles and the team's own roles that are not columns yet."""
-    return (
-        Role.objects.filter(Q(team__isnull=True) | Q(team=matrix.team_id))
-        .exclude(columns__matrix=matrix)
-        .order_by("team", "position", "name")
-    )
 
 
 @require_POST

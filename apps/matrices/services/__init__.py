@@ -1,0 +1,93 @@
+"""Writes that touch several models. Keyword-only, atomic, named <entity>_<action>.
+
+Every service that changes a matrix announces the change (apps/matrices/changes.py) with
+``by``, the user who made it, and what undo needs to put it back; history and the live layer
+listen. By concern: cells, structure (rows, phases, columns), the matrix as a whole.
+"""
+
+from .cells import (
+    UNKNOWN,
+    _cell_change,
+    _cell_write,
+    block_summary,
+    responsibility_annotate,
+    responsibility_assign,
+    responsibility_assign_block,
+    responsibility_restore,
+    responsibility_restore_block,
+)
+from .common import EditError, structure_changed
+from .matrix import (
+    DETAIL_FIELDS,
+    OPTION_FIELDS,
+    matrix_change_scheme,
+    matrix_copy_contents,
+    matrix_create,
+    matrix_delete,
+    matrix_duplicate,
+    matrix_update,
+    scheme_change_preview,
+    unique_matrix_slug,
+)
+from .structure import (
+    activity_create,
+    activity_delete,
+    activity_move,
+    activity_place,
+    activity_restore,
+    activity_shift,
+    activity_update,
+    column_add,
+    column_place,
+    column_remove,
+    column_restore,
+    column_shift,
+    phase_create,
+    phase_delete,
+    phase_place,
+    phase_rename,
+    phase_shift,
+    role_create_custom,
+)
+
+__all__ = [
+    "DETAIL_FIELDS",
+    "OPTION_FIELDS",
+    "UNKNOWN",
+    "EditError",
+    "_cell_change",
+    "_cell_write",
+    "activity_create",
+    "activity_delete",
+    "activity_move",
+    "activity_place",
+    "activity_restore",
+    "activity_shift",
+    "activity_update",
+    "block_summary",
+    "column_add",
+    "column_place",
+    "column_remove",
+    "column_restore",
+    "column_shift",
+    "matrix_change_scheme",
+    "matrix_copy_contents",
+    "matrix_create",
+    "matrix_delete",
+    "matrix_duplicate",
+    "matrix_update",
+    "phase_create",
+    "phase_delete",
+    "phase_place",
+    "phase_rename",
+    "phase_shift",
+    "responsibility_annotate",
+    "responsibility_assign",
+    "responsibility_assign_block",
+    "responsibility_restore",
+    "responsibility_restore_block",
+    "role_create_custom",
+    "scheme_change_preview",
+    "structure_changed",
+    "unique_matrix_slug",
+]

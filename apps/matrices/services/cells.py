@@ -1,0 +1,218 @@
+"""Cells: a letter, a note, a block of letters at once. Each change is announced (changes.py)
+in the transaction that writes it, so its history entry commits with it."""
+
+from django.db import transaction
+
+from ..changes import Action, announce, announce_cell, cell_state
+from ..models import Activity, Matrix, Responsibility
+from .common import EditError
+
+UNKNOWN = object()  # ``current`` not given: the service reads the cell itself
+
+
+def _cell_now(activity: Activity, role) -> dict | None:
+    cell = Responsibility.objects.filter(activity=activity, role=role).values("code", "note")
+    return next(iter(cell), None)
+
+
+def responsibility_assign(
+    *, matrix: Matrix, activity: Activity, role, code: str, by=None, current=UNKNOWN
+) -> str:
+    """Set (or with an empty code, clear) the letter ``role`` holds on ``activity``.
+
+    One statement either way (an upsert or a delete), so two people setting the same cell at
+    the same moment end with one of the two values and no error. A caller that has just read
+    the cell passes it as ``current`` ({"code", "note"} or None) to save a query.
+    """
+    if code and not matrix.scheme_definition.has(code):
+        raise EditError(
+            f'"{code}" is not a letter of {matrix.scheme_definition.name}; '
+            f"use one of {', '.join(matrix.scheme_definition.codes)}."
+        )
+    before = _cell_now(activity, role) if current is UNKNOWN else current
+    if (before or {}).get("code", "") == code:
+        return code  # nothing changes, nothing to record
+    note = (before or {}).get("note", "") if code else ""
+    _cell_change(
+        matrix=matrix, activity=activity, role=role, before=before, code=code, note=note, by=by
+    )
+    return code
+
+
+def responsibility_annotate(*, matrix: Matrix, activity: Activity, role, note: str, by=None) -> str:
+    """Set (or with an empty text, remove) the note on a cell that holds a letter."""
+    before = _cell_now(activity, role)
+    if before is None:
+        raise EditError("Give the cell a letter before adding a note.")
+    note = note.strip()
+    if before["note"] == note:
+        return note
+    with _cell_transaction():
+        Responsibility.objects.filter(activity=activity, role=role).update(note=note)
+        announce_cell(
+            matrix=matrix,
+            by=by,
+            activity=activity,
+            role=role,
+            before=before,
+            after={"code": before["code"], "note": note},
+        )
+    return note
+
+
+def _cell_change(*, matrix, activity, role, before: dict | None, code: str, note: str, by) -> None:
+    """Write a cell (``code`` empty: clear it) and record the change, together."""
+    with _cell_transaction():
+        _cell_write(activity=activity, role=role, code=code, note=note)
+        announce_cell(
+            matrix=matrix,
+            by=by,
+            activity=activity,
+            role=role,
+            before=before,
+            after=cell_state(code, note),
+        )
+
+
+def _cell_transaction():
+    """A cell's write and its history entry commit together, or neither does: undo relies on
+    the history. No savepoint: nothing inside raises an error the caller could recover from
+    (the input is checked before), and settling writes many cells inside its own transaction.
+    """
+    return transaction.atomic(savepoint=False)
+
+
+def _cell_write(*, activity: Activity, role, code: str, note: str) -> None:
+    if not code:
+        # One DELETE statement, atomic on its own. QuerySet.delete() would wrap it in a
+        # transaction to collect cascades and signals, which a cell has none of (a BEGIN and a
+        # COMMIT more on SQLite, for each cell cleared).
+        cell = Responsibility.objects.filter(activity=activity, role=role)
+        cell._raw_delete(cell.db)
+        return
+    Responsibility.objects.bulk_create(
+        [Responsibility(activity=activity, role=role, code=code, note=note)],
+        update_conflicts=True,
+        unique_fields=["activity", "role"],
+        update_fields=["code", "note"],
+    )
+
+
+@transaction.atomic
+def responsibility_restore(
+    *, matrix: Matrix, activity: Activity, role, state: dict | None, by=None
+) -> None:
+    """Put a cell back as it was ({"code", "note"} or None): what undo of a cell change does."""
+    before = _cell_now(activity, role)
+    code, note = (state or {}).get("code", ""), (state or {}).get("note", "")
+    if code and not matrix.scheme_definition.has(code):
+        raise EditError(
+            f'"{code}" is not a letter of {matrix.scheme_definition.name} any more; '
+            "change the scheme back first."
+        )
+    _cell_change(
+        matrix=matrix, activity=activity, role=role, before=before, code=code, note=note, by=by
+    )
+
+
+# Block changes: many cells in one step (typed on a selection, cleared, pasted, filled, or a
+# workshop's result). One history entry and one undo step; one announcement.
+
+BLOCK_BATCH = 5000  # rows per statement: well within SQLite's and PostgreSQL's parameter limits
+
+
+def responsibility_assign_block(*, matrix: Matrix, changes, by=None, summary: str = "") -> int:
+    """Set or clear many cells at once: ``changes`` holds (activity, role, code), "" to clear,
+    or (activity, role, code, note) to set the note too; each cell at most once. All or
+    nothing: a letter the scheme does not have refuses the whole step (EditError names the
+    first), before anything is written. Cells already as asked are left alone; returns how
+    many changed. Without a note given, a note stays with a cell whose letter changes and goes
+    with a letter cleared.
+    """
+    changes = [(*change, None) if len(change) == 3 else tuple(change) for change in changes]
+    scheme = matrix.scheme_definition
+    for activity, role, code, _ in changes:
+        if code and not scheme.has(code):
+            raise EditError(
+                f'{role.name} on "{activity.name}": "{code}" is not a letter of {scheme.name}; '
+                f"use one of {', '.join(scheme.codes)}."
+            )
+    keys = {(activity.pk, role.pk) for activity, role, _, _ in changes}
+    if len(keys) != len(changes):
+        raise EditError("A block names a cell twice.")
+    stored = {
+        (a, r): {"pk": pk, "code": code, "note": note}
+        for pk, a, r, code, note in Responsibility.objects.filter(
+            activity__in={activity.pk for activity, _, _, _ in changes},
+            role__in={role.pk for _, role, _, _ in changes},
+        ).values_list("pk", "activity_id", "role_id", "code", "note")
+        if (a, r) in keys
+    }
+    cleared, written, before, after = [], [], [], []
+    for activity, role, code, new_note in changes:
+        now = stored.get((activity.pk, role.pk))
+        old_code, old_note = (now["code"], now["note"]) if now else ("", "")
+        note = (old_note if new_note is None else new_note) if code else ""
+        if old_code == code and old_note == note:
+            continue
+        before.append([activity.pk, role.pk, old_code, old_note])
+        after.append([activity.pk, role.pk, code])
+        if code:
+            written.append(Responsibility(activity=activity, role=role, code=code, note=note))
+        else:
+            cleared.append(now["pk"])
+    if not after:
+        return 0
+    with transaction.atomic():
+        for start in range(0, len(cleared), BLOCK_BATCH):
+            doomed = Responsibility.objects.filter(pk__in=cleared[start : start + BLOCK_BATCH])
+            doomed._raw_delete(doomed.db)
+        Responsibility.objects.bulk_create(
+            written,
+            update_conflicts=True,
+            unique_fields=["activity", "role"],
+            update_fields=["code", "note"],
+            batch_size=BLOCK_BATCH,
+        )
+        announce(
+            matrix=matrix,
+            by=by,
+            action=Action.CELLS,
+            summary=summary or block_summary(after),
+            before={"cells": before},
+            after={"cells": after},
+            cells=[(a, r) for a, r, _ in after],
+        )
+    return len(after)
+
+
+def block_summary(after) -> str:
+    codes = {code for _, _, code in after}
+    n = len(after)
+    cells = f"{n} cell{'s' if n != 1 else ''}"
+    if codes == {""}:
+        return f"Cleared {cells}"
+    if len(codes) == 1:
+        return f"Set {cells} to {codes.pop()}"
+    return f"Changed {cells}"
+
+
+def responsibility_restore_block(*, matrix: Matrix, cells, by=None) -> int:
+    """Put cells back as they were: ``cells`` holds [activity id, role id, code, note] ("" for
+    none), what a block change's history keeps. Cells whose row or column has gone since stay
+    out; a letter the scheme no longer has stays cleared. What undo of a block does."""
+    activities = {a.pk: a for a in Activity.objects.filter(matrix=matrix)}
+    roles = {c.role_id: c.role for c in matrix.columns.select_related("role")}
+    scheme = matrix.scheme_definition
+    changes = [
+        (activities[a], roles[r], code if scheme.has(code) else "", note)
+        for a, r, code, note in cells
+        if a in activities and r in roles
+    ]
+    n = len(changes)
+    return responsibility_assign_block(
+        matrix=matrix,
+        changes=changes,
+        by=by,
+        summary=f"{n} cell{'s' if n != 1 else ''} put back as they were",
+    )
