@@ -12,11 +12,13 @@ def scheme_stylesheet() -> str:
     for scheme in SCHEMES.values():
         for letter in scheme.letters:
             colours = (letter.color, letter.ink)
+            # .letter-X: a letter's badge anywhere; .l-X: a cell of the grid holding it.
             if letter.code not in seen:
                 seen[letter.code] = colours
-                selector = f".letter-{letter.code}"
+                selector = f".letter-{letter.code}, .l-{letter.code}"
             elif seen[letter.code] != colours:
-                selector = f'[data-scheme="{scheme.key}"] .letter-{letter.code}'
+                scope = f'[data-scheme="{scheme.key}"]'
+                selector = f"{scope} .letter-{letter.code}, {scope} .l-{letter.code}"
             else:
                 continue
             rules.append(

@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('history', '0001_initial'),
+        ("history", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='change',
-            name='action',
-            field=models.CharField(choices=[('cell', 'Cell'), ('cells', 'Cells'), ('activity_add', 'Activity added'), ('activity_edit', 'Activity edited'), ('activity_move', 'Activity moved'), ('activity_delete', 'Activity deleted'), ('phase_add', 'Phase added'), ('phase_rename', 'Phase renamed'), ('phase_move', 'Phase moved'), ('phase_delete', 'Phase deleted'), ('column_add', 'Column added'), ('column_move', 'Column moved'), ('column_remove', 'Column removed'), ('details', 'Title and description'), ('options', 'Rule options'), ('scheme', 'Scheme'), ('replace', 'Contents replaced')], max_length=20),
+            model_name="change",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("cell", "Cell"),
+                    ("cells", "Cells"),
+                    ("activity_add", "Activity added"),
+                    ("activity_edit", "Activity edited"),
+                    ("activity_move", "Activity moved"),
+                    ("activity_delete", "Activity deleted"),
+                    ("phase_add", "Phase added"),
+                    ("phase_rename", "Phase renamed"),
+                    ("phase_move", "Phase moved"),
+                    ("phase_delete", "Phase deleted"),
+                    ("column_add", "Column added"),
+                    ("column_move", "Column moved"),
+                    ("column_remove", "Column removed"),
+                    ("details", "Title and description"),
+                    ("options", "Rule options"),
+                    ("scheme", "Scheme"),
+                    ("replace", "Contents replaced"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

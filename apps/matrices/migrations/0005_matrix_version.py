@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matrices', '0004_structure_version'),
+        ("matrices", "0004_structure_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matrix',
-            name='version',
+            model_name="matrix",
+            name="version",
             field=models.PositiveBigIntegerField(default=0, editable=False),
         ),
     ]
