@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.matrices.models import Activity, Matrix
-from apps.matrices.services import responsibility_assign
+from apps.matrices.services import responsibility_assign_block
 
 from .changes import What, announce
 from .models import (
@@ -141,26 +141,22 @@ def workshop_settle(
 ) -> int:
     """Put the chosen letters into the matrix; return how many cells changed there.
 
-    ``cells`` holds (activity, role, code) with ``NONE`` to clear. Each goes through the
-    editor's service, so history records it; cells already holding the value are left alone.
+    ``cells`` holds (activity, role, code) with ``NONE`` to clear. They go into the matrix
+    through the editor's block service: one change in its history ("Settled the workshop …"),
+    undone in one step, announced once; cells already holding the value are left alone.
     """
     matrix = workshop.matrix
     cells = list(cells)
-    current = {
-        (a, r): {"code": code, "note": note}
-        for a, r, code, note in matrix_cells(matrix, [a.pk for a, _, _ in cells])
-    }
-    changed = 0
-    for activity, role, code in cells:
+    for _, _, code in cells:
         if code != NONE and not matrix.scheme_definition.has(code):
             raise WorkshopError(f'"{code}" is not a letter of {matrix.scheme_definition.name}.')
-        before = current.get((activity.pk, role.pk))
-        if (before or {}).get("code", NONE) != code:
-            # The cell as read above: the service need not read it again, one cell at a time.
-            responsibility_assign(
-                matrix=matrix, activity=activity, role=role, code=code, by=by, current=before
-            )
-            changed += 1
+    n = len(cells)
+    changed = responsibility_assign_block(
+        matrix=matrix,
+        changes=cells,
+        by=by,
+        summary=f"Settled the workshop {workshop.code}: {n} cell{'s' if n != 1 else ''}",
+    )
     SettledCell.objects.bulk_create(
         [SettledCell(workshop=workshop, activity=a, role=r, code=c) for a, r, c in cells],
         update_conflicts=True,
@@ -169,14 +165,6 @@ def workshop_settle(
     )
     _announced(workshop, announce(workshop_id=workshop.pk, what=What.SETTLED))
     return changed
-
-
-def matrix_cells(matrix: Matrix, activity_ids: list[int]):
-    from apps.matrices.models import Responsibility
-
-    return Responsibility.objects.filter(
-        activity__matrix=matrix, activity_id__in=activity_ids
-    ).values_list("activity_id", "role_id", "code", "note")
 
 
 def _minute() -> int:

@@ -238,7 +238,7 @@ def test_a_cell_can_be_settled_to_another_value_than_the_majority(client_in, wor
 def test_settling_goes_through_the_editors_service(client_in, workshop, matrix, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        services, "responsibility_assign", lambda **kwargs: calls.append(kwargs) or kwargs["code"]
+        services, "responsibility_assign_block", lambda **kwargs: calls.append(kwargs) or 1
     )
     activities, roles = cells(matrix)
     ann, _ = join(workshop, "Ann")
@@ -247,9 +247,27 @@ def test_settling_goes_through_the_editors_service(client_in, workshop, matrix, 
         f"{workshop.get_absolute_url()}settle/",
         {"activity": activities[0].pk, "role": roles[2].pk},
     )
-    assert [(c["activity"], c["role"], c["code"], c["by"].username) for c in calls] == [
-        (activities[0], roles[2], C, "alice")
+    assert [(list(c["changes"]), c["by"].username) for c in calls] == [
+        ([(activities[0], roles[2], C)], "alice")
     ]
+    assert calls[0]["summary"].startswith(f"Settled the workshop {workshop.code}")
+
+
+def test_a_settled_workshop_is_one_change_in_the_history_and_one_undo(client_in, workshop, matrix):
+    from apps.history.models import Action, Change
+    from apps.history.services import change_undo
+
+    activities, roles = cells(matrix)
+    before = [code_of(a, r) for a in activities for r in roles]
+    ann, _ = join(workshop, "Ann")
+    vote(ann, workshop, activities[0], roles[2], C)
+    vote(ann, workshop, activities[1], roles[3], C)
+    client_in.post(f"{workshop.get_absolute_url()}settle/", {})
+    change = Change.objects.get(matrix=matrix)
+    assert change.action == Action.CELLS
+    assert change.summary.startswith(f"Settled the workshop {workshop.code}")
+    change_undo(change=change, by=None)
+    assert [code_of(a, r) for a in activities for r in roles] == before
 
 
 def test_accepting_every_majority_settles_answered_activities_only(client_in, workshop, matrix):
