@@ -149,8 +149,43 @@ function handleKey(event, td, r) {
   return false;
 }
 
+// "Clear row" in a row's menu, "Clear column" in a column's: every letter of it, in one step.
+function onClick(event) {
+  const button = event.target.closest("[data-clear-row], [data-clear-column]");
+  if (!button || !isEditable()) return;
+  const last = { row: rows().length - 1, col: columnCount() - 1 };
+  let r = null;
+  let what = "";
+  if (button.dataset.clearRow) {
+    const row = rows().indexOf(document.getElementById(button.dataset.clearRow));
+    if (row < 0) return;
+    r = { top: row, bottom: row, left: 0, right: last.col };
+    what = "row";
+  } else {
+    const col = Number(button.dataset.clearColumn);
+    r = { top: 0, bottom: last.row, left: col, right: col };
+    what = "column";
+  }
+  button.closest("details")?.removeAttribute("open");
+  document.dispatchEvent(new CustomEvent("raci:closerowmenu"));
+  const filled = [];
+  for (let row = r.top; row <= r.bottom; row++) {
+    for (let col = r.left; col <= r.right; col++) {
+      const td = cellAt(row, col);
+      if (td && codeOf(td)) filled.push([td, ""]);
+    }
+  }
+  if (!filled.length) {
+    say(`That ${what} holds no letter.`);
+    return;
+  }
+  const n = filled.length;
+  assignBlock(filled, `Cleared the ${what}: ${n} letter${n === 1 ? "" : "s"}`);
+}
+
 export function wire() {
   selection.onKeys(handleKey);
+  document.addEventListener("click", onClick);
   document.addEventListener("copy", onCopy);
   document.addEventListener("paste", onPaste);
 }

@@ -35,6 +35,7 @@ function init() {
   selection.wire();
   blocks.wire();
   document.addEventListener("raci:swapped", onSwapped);
+  document.addEventListener("raci:closerowmenu", () => popups.closeRowMenu(true));
   document.addEventListener("raci:closechooser", (event) => {
     if (popups.chooserOpen()) popups.closeChooser(!!event.detail?.refocus);
   });
