@@ -199,6 +199,8 @@ ROUTES: dict[str, Route] = {
     ),
     "logout": route(expect(anonymous=({405}, {302}), signed_in=({405}, {302}))),
     "signup": route(public({404}, {404})),  # ALLOW_SIGNUP is off by default
+    # A person's own preferences: POST only; without a valid choice, 400.
+    "preferences": route(expect(anonymous=_ANON, signed_in=({405}, {400}))),
     # Teams
     "teams:list": route(SIGNED_IN),
     "teams:create": route(SIGNED_IN),

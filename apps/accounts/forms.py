@@ -71,3 +71,11 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "email"]
+
+
+class PreferencesForm(forms.Form):
+    compact_grid = forms.TypedChoiceField(
+        choices=[("true", "Compact"), ("false", "Comfortable")],
+        coerce=lambda value: value == "true",
+        error_messages={"required": "Say compact_grid=true or false."},
+    )

@@ -112,3 +112,20 @@ class Invite(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class Preferences(models.Model):
+    """How a person likes the app to look, kept for them wherever they sign in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    # The grid with each activity on one line, its description on hover (and for screen
+    # readers): many more rows on a screen.
+    compact_grid = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "preferences"
+
+    def __str__(self):
+        return f"Preferences of {self.user}"

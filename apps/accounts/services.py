@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AccessLevel, Invite, Membership, Team
+from .models import AccessLevel, Invite, Membership, Preferences, Team
 
 
 class TeamError(Exception):
@@ -124,3 +124,10 @@ def invite_accept(*, token: str, user: AbstractBaseUser) -> Membership:
     invite.accepted_at = timezone.now()
     invite.save(update_fields=["accepted_by", "accepted_at"])
     return membership
+
+
+def preferences_update(*, user: AbstractBaseUser, compact_grid: bool) -> Preferences:
+    preferences, _ = Preferences.objects.update_or_create(
+        user=user, defaults={"compact_grid": compact_grid}
+    )
+    return preferences

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from . import services, throttling
 from .access import team_for_user
-from .forms import AccessForm, InviteForm, MemberAddForm, SignupForm, TeamForm
+from .forms import AccessForm, InviteForm, MemberAddForm, PreferencesForm, SignupForm, TeamForm
 from .models import AccessLevel, Invite, Membership, Team
 
 _ACCESS_RANK = Case(
@@ -321,3 +321,26 @@ def lockout(request: HttpRequest, original_response=None, credentials=None) -> H
             f"{settings.LOGIN_FAILURE_LIMIT} failed attempts from this address."
         )
     return render(request, "registration/lockout.html", {"reason": reason}, status=429)
+
+
+def form_message(form) -> str:
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+@require_POST
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Remember how the person likes the grid (compact or not): 204 for the page's script,
+    back to where they were without it."""
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(form_message(form), status=400, content_type="text/plain")
+    services.preferences_update(user=request.user, compact_grid=form.cleaned_data["compact_grid"])
+    if request.htmx:
+        return HttpResponse(status=204)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = settings.LOGIN_REDIRECT_URL
+    return redirect(next_url)

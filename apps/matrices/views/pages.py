@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.models import Preferences
 from apps.accounts.services import team_ensure_personal
 from apps.raci.schemes import SCHEMES, get_scheme, letter_named
 from apps.raci.styles import scheme_stylesheet
@@ -59,7 +60,11 @@ def create(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The matrix: the editor for those who may change it, a read-only grid for the rest."""
     matrix = matrix_for_user(request.user, slug)
-    context = {"matrix": matrix, "grid": matrix_grid(matrix)}
+    context = {
+        "matrix": matrix,
+        "grid": matrix_grid(matrix),
+        "compact": Preferences.objects.filter(user=request.user, compact_grid=True).exists(),
+    }
     if matrix.can_edit:
         context["options_form"] = RuleOptionsForm(instance=matrix)
         context["schemes"] = SCHEMES.values()

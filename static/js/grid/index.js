@@ -5,6 +5,7 @@
 // the document, so nothing needs binding again when regions of the page are redrawn.
 
 import * as blocks from "./blocks.js";
+import * as compact from "./compact.js";
 import { forgetRows, say, table } from "./dom.js";
 import * as drag from "./drag.js";
 import { currentCell, refresh } from "./focus.js";
@@ -34,6 +35,7 @@ function init() {
   drag.wire();
   selection.wire();
   blocks.wire();
+  compact.wire();
   document.addEventListener("raci:swapped", onSwapped);
   document.addEventListener("raci:closerowmenu", () => popups.closeRowMenu(true));
   document.addEventListener("raci:closechooser", (event) => {
