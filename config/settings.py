@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalog",
     "apps.matrices",
+    "apps.people",
     "apps.history",
     "apps.exchange",
     "apps.sharing",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("teams/", include("apps.accounts.team_urls")),
     path("", include("apps.sharing.urls")),
+    path("", include("apps.people.urls")),
     path("admin/", admin.site.urls),
 ]
 

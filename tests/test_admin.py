@@ -56,6 +56,8 @@ def test_the_admin_shows_a_matrix_structure_read_only_and_records_a_rename(
         "description": matrix.description,
         "accountable_does_work": "on" if matrix.accountable_does_work else "",
         "overload_percent": matrix.overload_percent,
+        "overlap_threshold": matrix.overlap_threshold,
+        "unheld_roles_note": "on" if matrix.unheld_roles_note else "",
         "team": matrix.team_id or "",
         "is_template": "on" if matrix.is_template else "",
     }

@@ -1,7 +1,9 @@
 """Every import between the apps points down the layers, never up.
 
-From the bottom: accounts (users, teams), catalog (roles, which may belong to a team), matrices.
-The apps above them (history, exchange, sharing, workshops) use the lower ones freely. Seeding
+From the bottom: accounts (users, teams), catalog (roles, which may belong to a team), matrices,
+people (who holds a matrix's role columns; matrices reads them through a hook it offers,
+apps/matrices/holders.py). The apps above them (history, exchange, sharing, workshops) use the
+lower ones freely. Seeding
 the sample team and matrix needs all three, so it lives above them (apps/exchange/seeding.py),
 not in catalog or accounts.
 """
@@ -15,8 +17,10 @@ APPS = Path(__file__).resolve().parent.parent / "apps"
 
 # What each of the lower apps must not import (the apps above it).
 ABOVE = {
-    "accounts": ("catalog", "matrices", "history", "exchange", "sharing", "workshops"),
-    "catalog": ("matrices", "history", "exchange", "sharing", "workshops"),
+    "accounts": ("catalog", "matrices", "people", "history", "exchange", "sharing", "workshops"),
+    "catalog": ("matrices", "people", "history", "exchange", "sharing", "workshops"),
+    "matrices": ("people", "history", "exchange", "sharing", "workshops", "live"),
+    "people": ("history", "exchange", "sharing", "workshops", "live"),
 }
 
 

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from apps.accounts.models import AccessLevel
 from apps.accounts.services import invite_create, team_create
 from apps.catalog.models import Role
+from apps.people.services import person_create
 from apps.sharing.services import share_link_create
 from tests.conftest import add_member, make_matrix, make_user
 
@@ -93,6 +94,13 @@ MATRIX_EDIT = expect(
 )
 # Anyone in the team: the team's page, its custom roles, leaving it.
 TEAM_READ = expect(anonymous=_ANON, stranger=_HIDDEN, members=({OK}, {OK}))
+# Owners and editors: the team's named people (adding, removing).
+TEAM_EDIT = expect(
+    anonymous=_ANON,
+    stranger=_HIDDEN,
+    viewer=({403, 405}, {403, 405}),
+    members=({OK}, {OK}),
+)
 # Owners only: members, access levels, invites, renaming, custom role definitions.
 TEAM_MANAGE = expect(
     anonymous=_ANON,
@@ -228,6 +236,18 @@ ROUTES: dict[str, Route] = {
     "sharing:revoke": route(MATRIX_EDIT),
     "sharing:view": route(public({200}, {405}), token="share.token"),
     "sharing:export": route(public({200}, {405}), token="share.token", fmt="fmt"),
+    # People on roles: editors say who holds a column (the form, GET, and saving it, POST);
+    # the team's people and a person's page are for its members only (people without an
+    # account are seen inside their team only); anyone signed in has their own page, which
+    # lists only the matrices of their teams (tests/people/test_access.py).
+    "people:holders": route(MATRIX_EDIT, role_pk="role.pk"),
+    "people:mine": route(SIGNED_IN),
+    "people:mine_csv": route(SIGNED_IN),
+    "people:team": route(TEAM_READ, team_pk="team.pk"),
+    "people:add": route(TEAM_EDIT, team_pk="team.pk"),
+    "people:person": route(TEAM_READ, team_pk="team.pk", pk="person.pk"),
+    "people:person_csv": route(TEAM_READ, team_pk="team.pk", pk="person.pk"),
+    "people:delete": route(TEAM_EDIT, team_pk="team.pk", pk="person.pk"),
 }
 
 # The admin: every URL is staff-only (test_the_admin_is_for_staff_only walks them all), except
@@ -358,6 +378,7 @@ def world(db):
         phase=phase,
         role=role,
         custom_role=Role.objects.filter(team=team).first(),
+        person=person_create(team=team, name="Dana (agency)"),
         fmt="csv",
         invite=invite_create(team=team, access=AccessLevel.VIEWER, created_by=owner),
         share=share_link_create(matrix=matrix, by=owner),

@@ -5,6 +5,7 @@ from apps.matrices.selectors import grid_data, matrix_grid
 from apps.raci.exchange.document import (
     DEFINITION_FIELDS,
     ActivityDoc,
+    HolderDoc,
     MatrixDocument,
     PhaseDoc,
     RoleDoc,
@@ -12,9 +13,11 @@ from apps.raci.exchange.document import (
 
 
 def matrix_document(matrix: Matrix) -> MatrixDocument:
-    """The matrix as an export document, with the rule findings, in the grid's four queries."""
+    """The matrix as an export document, with the rule findings and who holds each role (none
+    for a share link's visitor), in the grid's queries."""
     data = grid_data(matrix)
     grid = matrix_grid(matrix, data)
+    holders = data.holders or {}
     roles = [
         RoleDoc(
             key=role.slug,
@@ -23,6 +26,9 @@ def matrix_document(matrix: Matrix) -> MatrixDocument:
             kind=role.kind,
             summary=role.summary,
             **{name: getattr(role, name) for name in DEFINITION_FIELDS},
+            holders=[
+                HolderDoc(holder.name, holder.username) for holder in holders.get(role.pk, ())
+            ],
         )
         for role in data.roles
     ]
@@ -54,6 +60,8 @@ def matrix_document(matrix: Matrix) -> MatrixDocument:
         phases=phases,
         accountable_does_work=matrix.accountable_does_work,
         overload_percent=matrix.overload_percent,
+        overlap_threshold=matrix.overlap_threshold,
+        unheld_roles_note=matrix.unheld_roles_note,
         exported_at=timezone.now(),
         findings=grid.findings,
     )

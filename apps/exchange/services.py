@@ -9,6 +9,8 @@ from apps.catalog import services as catalog_services
 from apps.catalog.models import Role
 from apps.matrices.models import Activity, Matrix, MatrixRole, Phase, Responsibility
 from apps.matrices.services import unique_matrix_slug
+from apps.people.models import Person
+from apps.people.services import holders_import
 from apps.raci.exchange import limits
 from apps.raci.exchange.document import (
     DEFINITION_FIELDS,
@@ -30,6 +32,7 @@ NAME_MAX = {
     "activity": _most(Activity, "name"),
     "role": _most(Role, "name"),
     "label": _most(Role, "short_label"),
+    "person": _most(Person, "name"),
 }
 
 
@@ -86,6 +89,8 @@ def matrix_import(*, doc: MatrixDocument, team: Team, created_by=None, title: st
         scheme=doc.scheme,
         accountable_does_work=doc.accountable_does_work,
         overload_percent=doc.overload_percent,
+        overlap_threshold=doc.overlap_threshold,
+        unheld_roles_note=doc.unheld_roles_note,
         team=team,
         created_by=created_by,
     )
@@ -121,6 +126,14 @@ def matrix_import(*, doc: MatrixDocument, team: Team, created_by=None, title: st
         Responsibility.objects.bulk_create(cells)
     except IntegrityError as error:  # the readers validate; this is the database's last word
         raise ImportProblem(f"The matrix could not be saved: {error}") from None
+    holders_import(
+        matrix=matrix,
+        holders={
+            roles[role.key]: [(holder.name, holder.username) for holder in role.holders]
+            for role in doc.roles
+            if role.holders
+        },
+    )
     return matrix
 
 
@@ -152,6 +165,8 @@ def _check_lengths(doc: MatrixDocument) -> None:
     check("matrix", doc.title, "title")
     for role in doc.roles:
         check("role", role.name, f'role "{role.name[:40]}"')
+        for holder in role.holders:
+            check("person", holder.name, f'a holder of role "{role.name[:40]}"')
     phase_names = set()
     for phase in doc.phases:
         check("phase", phase.name, f'phase "{phase.name[:40]}"')

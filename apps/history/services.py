@@ -7,6 +7,7 @@ from apps.catalog.models import Role
 from apps.matrices import services as matrix_services
 from apps.matrices.models import Activity, Matrix, Phase
 from apps.matrices.services import EditError
+from apps.people import services as people_services
 
 from .models import Action, Change, Snapshot
 from .records import reverting
@@ -141,6 +142,12 @@ def _scheme(matrix, change, by):
     )
 
 
+def _holders(matrix, change, by):
+    people_services.holders_restore(
+        matrix=matrix, role=_column_role(matrix, change.role_id), state=change.before, by=by
+    )
+
+
 UNDO = {
     Action.CELL: _cell,
     Action.CELLS: _cells,
@@ -158,6 +165,7 @@ UNDO = {
     Action.DETAILS: _matrix_fields,
     Action.OPTIONS: _matrix_fields,
     Action.SCHEME: _scheme,
+    Action.HOLDERS: _holders,
 }
 
 

@@ -43,6 +43,8 @@ class Action(models.TextChoices):
     OPTIONS = "options", "Rule options"
     SCHEME = "scheme", "Scheme"
     REPLACE = "replace", "Contents replaced"
+    # Who holds a role column (apps/people): made and announced by the people app's services.
+    HOLDERS = "holders", "Role holders"
 
 
 # What the other browsers must redraw after each kind of change (apps/live): only the cells

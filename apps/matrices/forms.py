@@ -102,11 +102,29 @@ class MatrixDetailsForm(forms.ModelForm):
 class RuleOptionsForm(forms.ModelForm):
     class Meta:
         model = Matrix
-        fields = ["accountable_does_work", "overload_percent"]
+        fields = [
+            "accountable_does_work",
+            "overload_percent",
+            "overlap_threshold",
+            "unheld_roles_note",
+        ]
         labels = {
             "accountable_does_work": "The Accountable role also does the work",
             "overload_percent": "Overload warning above (% of activities)",
+            "overlap_threshold": "Warn when one person is both Accountable and Responsible, "
+            "through two roles, on at least this many activities (0: never)",
+            "unheld_roles_note": "Note the role columns with letters that nobody holds",
         }
+
+    # The options about the people who hold the roles came later: a form sent without them
+    # (a page loaded before they existed, a script) leaves them as they are.
+    PEOPLE_FIELDS = ("overlap_threshold", "unheld_roles_note")
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if data is not None and "overlap_threshold" not in data:
+            for name in self.PEOPLE_FIELDS:
+                del self.fields[name]
 
 
 class SchemeForm(forms.Form):

@@ -42,6 +42,19 @@ class Matrix(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Warn when a role is Responsible or Accountable on more than this share.",
     )
+    # Rule options about the people who hold the roles (apps/raci/overlaps.py): how many
+    # activities one person may be both Accountable and Responsible on (through two roles)
+    # before a warning (0: never), and whether a column with letters and no holder is noted.
+    overlap_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MaxValueValidator(1000)],
+        help_text="Warn when one person is both Accountable and Responsible, through two roles, "
+        "on at least this many activities (0: never).",
+    )
+    unheld_roles_note = models.BooleanField(
+        default=True,
+        help_text="Note the role columns that hold letters but that nobody holds.",
+    )
     # A template is a read-only starting point that new matrices are copied from.
     is_template = models.BooleanField(default=False)
     team = models.ForeignKey(

@@ -2,10 +2,11 @@
 the page's own partials (templates/matrices/detail.html), as the htmx views render them.
 
 A change to cells redraws those cells, their rows' rule checks, their columns' summaries and
-workload rows, and the findings panel; a change to the title or description, the header; any
-other change (rows, phases, columns, rule options) the grid with the panels around it, and a
-change of scheme also what names the letters. Each region is one element with an id, so
-whoever receives it knows what it replaces.
+workload rows (and the workload by person, where people hold the roles), and the findings
+panel; a change to the title or description, the header; any other change (rows, phases,
+columns, rule options, who holds a column) the grid with the panels around it (findings,
+workload, people), and a change of scheme also what names the letters. Each region is one
+element with an id, so whoever receives it knows what it replaces.
 """
 
 from django.template.loader import render_to_string
@@ -16,7 +17,9 @@ from .selectors import cells_change_grid, grid_data, matrix_grid
 
 PAGE = "matrices/detail.html"
 
-GRID_PARTS = ("grid", "summary", "workload")
+# The people panel lists the columns with their holders (templates/people/_panel.html): it
+# changes with the columns, and with a change of holders, which redraws the grid's column heads.
+GRID_PARTS = ("grid", "summary", "workload", "people")
 # A change of scheme also redraws the legend, the editor's help line and its letter chooser,
 # and the header, which names the scheme.
 PAGE_PARTS = ("details", "legend", "editor_help", "chooser", *GRID_PARTS)
@@ -48,6 +51,8 @@ def cell_regions(matrix: Matrix, cells) -> list[str]:
     for column in columns:
         regions.append(_part("column_summary", {**context, "column": column}))
         regions.append(_part("workload_row", {**context, "column": column}))
+    if grid.holders:  # the workload by person, which sums the columns' letters
+        regions.append(_part("person_workload", context))
     regions.append(_part("summary", context))
     return regions
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 
 from apps.catalog.models import Role
-from apps.raci import rules
+from apps.raci import overlaps, rules
 from apps.raci.schemes import Letter, Scheme
 
+from .holders import Holders, read_holders
 from .models import Activity, Matrix, Phase, Responsibility
 
 
@@ -84,6 +85,9 @@ class Grid:
     columns: list[Column]
     findings: list[rules.Finding]
     activity_count: int
+    # Who holds each role column (holders.py), by role id; None where they are not shown (a
+    # template, a share link's visitor).
+    holders: Holders | None = None
 
     @property
     def rows(self) -> list[Row]:
@@ -123,6 +127,23 @@ def rule_options(matrix: Matrix) -> rules.Options:
     )
 
 
+def overlap_options(matrix: Matrix) -> overlaps.Options:
+    return overlaps.Options(
+        threshold=matrix.overlap_threshold, note_unheld=matrix.unheld_roles_note
+    )
+
+
+def overlap_findings(matrix: Matrix, rows, roles, codes, holders: Holders | None):
+    """The findings about the people who hold the roles (apps/raci/overlaps.py): none where
+    the holders are not known, nor where nobody holds a role (no overlap rule can find
+    anything then, and the letters need not be gone through)."""
+    if not holders:
+        return []
+    return overlaps.evaluate(
+        matrix.scheme_definition, rows, roles, codes, holders, overlap_options(matrix)
+    )
+
+
 @dataclass(slots=True)
 class GridData:
     """What a grid is built from, as fetched: enough to rebuild it after a cell change."""
@@ -132,6 +153,7 @@ class GridData:
     activities: list[Activity]
     codes: dict[tuple[int, int], str]
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    holders: Holders | None = None
 
     def cell_state(self, activity_id: int, role_id: int) -> dict | None:
         """A cell as the services and the history see it: {"code", "note"}, or None."""
@@ -157,9 +179,11 @@ class Structure:
     role_by_pk: dict[int, Role]
     row_subjects: tuple[rules.Subject, ...]
     role_subjects: tuple[rules.Subject, ...]
+    # Who holds each column (holders.py); they change with the structure's version too.
+    holders: Holders | None = None
 
     @classmethod
-    def of(cls, roles, phases, activities) -> "Structure":
+    def of(cls, roles, phases, activities, holders: Holders | None = None) -> "Structure":
         band = {phase.pk: index for index, phase in enumerate(phases)}
         # sorted() is stable: within a phase, activities keep their (position, pk) order.
         rows = tuple(sorted(activities, key=lambda activity: band[activity.phase_id]))
@@ -172,6 +196,7 @@ class Structure:
             role_by_pk={role.pk: role for role in roles},
             row_subjects=tuple(rules.Subject(a.pk, a.name) for a in rows),
             role_subjects=tuple(rules.Subject(r.pk, r.name) for r in roles),
+            holders=holders,
         )
 
 
@@ -180,8 +205,9 @@ _structures: OrderedDict[tuple, Structure] = OrderedDict()
 
 
 def matrix_structure(matrix: Matrix) -> Structure:
-    """The columns, phases and activities of a matrix, from this process's cache when it holds
-    them for the matrix's current ``structure_version``, else in three queries.
+    """The columns, phases and activities of a matrix, and who holds each column, from this
+    process's cache when it holds them for the matrix's current ``structure_version``, else in
+    three queries (four once the people app reads the holders, holders.py).
 
     Every process keeps its own small cache; the version comes from the matrix row each
     request reads anyway, and every structural change raises it (services.structure_changed),
@@ -198,6 +224,7 @@ def matrix_structure(matrix: Matrix) -> Structure:
         roles=matrix_roles(matrix),
         phases=list(Phase.objects.filter(matrix=matrix)),
         activities=list(Activity.objects.filter(matrix=matrix).order_by("position", "pk")),
+        holders=read_holders(matrix),
     )
     _structures[key] = structure
     while len(_structures) > STRUCTURE_CACHE_SIZE:
@@ -226,6 +253,9 @@ def grid_data(matrix: Matrix) -> GridData:
         activities=list(structure.activities),
         codes=codes,
         notes=notes,
+        # The holders are the team's business: a share link's visitor sees none (nor the
+        # findings about them).
+        holders=None if getattr(matrix, "shared", False) else structure.holders,
     )
 
 
@@ -246,13 +276,12 @@ def matrix_grid(matrix: Matrix, data: GridData | None = None) -> Grid:
         bands[activity.phase_id].rows.append(Row(activity, cells))
     ordered = [row for band in bands.values() for row in band.rows]
 
-    findings = rules.evaluate(
-        scheme,
-        [rules.Subject(row.activity.pk, row.activity.name) for row in ordered],
-        [rules.Subject(role.pk, role.name) for role in roles],
-        codes,
-        rule_options(matrix),
-    )
+    row_subjects = [rules.Subject(row.activity.pk, row.activity.name) for row in ordered]
+    role_subjects = [rules.Subject(role.pk, role.name) for role in roles]
+    findings = rules.evaluate(scheme, row_subjects, role_subjects, codes, rule_options(matrix))
+    people = overlap_findings(matrix, row_subjects, role_subjects, codes, data.holders)
+    if people:
+        findings = rules.sort_findings(findings + people, row_subjects, role_subjects)
     per_activity = rules.by_activity(findings)
     per_role = rules.by_role(findings)
     for row in ordered:
@@ -276,6 +305,7 @@ def matrix_grid(matrix: Matrix, data: GridData | None = None) -> Grid:
         columns=columns,
         findings=findings,
         activity_count=len(ordered),
+        holders=data.holders,
     )
 
 
@@ -337,12 +367,24 @@ def cells_change_grid(matrix: Matrix, data: GridData, keys):
         for finding in rules.evaluate(scheme, checked, structure.role_subjects, data.codes, options)
         if finding.activity_id is not None  # the roles' are made from the counts, below
     ]
+    # The people's findings over the whole matrix, as matrix_grid makes them (a quick pass
+    # over the letters, and none at all for a matrix without holders).
+    people = overlap_findings(
+        matrix, structure.row_subjects, structure.role_subjects, data.codes, data.holders
+    )
+    people_per_role = rules.by_role(finding for finding in people if finding.activity_id is None)
+    # The roles' own go in with their columns, below.
+    findings += [f for f in people if f.role_id is None or f.activity_id is not None]
     columns = []
     for column_role, subject in zip(structure.roles, structure.role_subjects, strict=True):
         column_counts = [(letter, counts[column_role.pk, letter.code]) for letter in scheme.letters]
         kinds = [letter.kind for letter, n in column_counts for _ in range(n)]
         # The rule engine's check of one role, as evaluate() makes it for every role.
         role_findings = rules.check_role(scheme, subject, kinds, structure.row_subjects, options)
+        if column_role.pk in people_per_role:
+            role_findings = rules.sort_findings(
+                role_findings + people_per_role[column_role.pk], (), structure.role_subjects
+            )
         findings += role_findings
         columns.append(
             Column(column_role, column_counts, role_findings, activity_count=len(structure.rows))
@@ -369,6 +411,7 @@ def cells_change_grid(matrix: Matrix, data: GridData, keys):
         columns=columns,
         findings=findings,
         activity_count=len(structure.rows),
+        holders=data.holders,
     )
     return grid, rows, [column for column in columns if column.role.pk in changed_columns]
 

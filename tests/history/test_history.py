@@ -321,8 +321,9 @@ def test_a_cell_change_costs_no_extra_query_for_the_history(
 ):
     """The cell update reads the cell it changes from the grid it fetched anyway."""
     activity, role = first(matrix)
-    # session, user, matrix; grid: columns, phases, activities, cells; upsert; version; history
-    with django_assert_num_queries(10):
+    # session, user, matrix; grid: columns, phases, activities, holders, cells; upsert; version;
+    # history
+    with django_assert_num_queries(11):
         assign(client_in, matrix, activity, role, C)
 
 

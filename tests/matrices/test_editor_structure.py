@@ -693,12 +693,12 @@ def test_a_structure_change_without_htmx_redirects_to_the_matrix(client_in, matr
 
 # session, user, matrix + access, activity, savepoint, activity.matrix, phases, the phase's
 # activities, renumbering, the structure version, the matrix's version, the history entry,
-# release; then the grid: columns, phases and activities (the structure changed, so the cache
-# misses), cells, and the roles the add-column form offers.
-QUERIES_SHIFT_WITHIN = 16
+# release; then the grid: columns, phases, activities and their holders (the structure
+# changed, so the cache misses), cells, and the roles the add-column form offers.
+QUERIES_SHIFT_WITHIN = 17
 # ... and moving into the next phase: its first activity, savepoint, its activities, save,
 # renumbering, release (instead of renumbering the first phase).
-QUERIES_SHIFT_ACROSS = 19
+QUERIES_SHIFT_ACROSS = 20
 
 
 @pytest.mark.parametrize("size", [20, 300])

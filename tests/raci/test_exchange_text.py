@@ -434,8 +434,8 @@ def test_it_refuses_a_json_list():
 
 
 def test_it_refuses_an_unsupported_version():
-    assert json_problem(lambda data: data.update(version=2)) == (
-        "This file is format version 2; this RACI Builder reads version 1."
+    assert json_problem(lambda data: data.update(version=3)) == (
+        "This file is format version 3; this RACI Builder reads versions 1 and 2."
     )
 
 

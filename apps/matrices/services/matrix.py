@@ -40,8 +40,8 @@ def matrix_create(
         slug=slug or unique_matrix_slug(title),
         description=description if description or template is None else template.description,
         scheme=template.scheme if template else Matrix._meta.get_field("scheme").default,
-        accountable_does_work=template.accountable_does_work if template else False,
-        overload_percent=template.overload_percent if template else 50,
+        # The template's rule options; a blank matrix gets the models' defaults.
+        **({name: getattr(template, name) for name in OPTION_FIELDS} if template else {}),
         team=team,
         created_by=created_by,
     )
@@ -87,7 +87,12 @@ def matrix_copy_contents(*, source: Matrix, target: Matrix) -> None:
 
 
 DETAIL_FIELDS = ("title", "description")
-OPTION_FIELDS = ("accountable_does_work", "overload_percent")
+OPTION_FIELDS = (
+    "accountable_does_work",
+    "overload_percent",
+    "overlap_threshold",
+    "unheld_roles_note",
+)
 
 
 @transaction.atomic

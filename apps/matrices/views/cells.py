@@ -60,6 +60,9 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
     # Of the workload, only the changed column's row: the others and the total stay as they are.
     context["workload_row_oob"] = True
     parts = ("cell", "row_status", "column_summary", "summary", "workload_row")
+    if grid.holders:  # and the workload by person, which sums the columns' letters
+        context["person_workload_oob"] = True
+        parts += ("person_workload",)
     # The regions are built from the letters read before the change, with the change applied:
     # they show the change's version only if no other change came in between (else the page
     # takes them as of the version read, and the other browsers' change brings it up to date).

@@ -59,7 +59,7 @@ def structure_changed(request: HttpRequest, matrix: Matrix) -> HttpResponse:
     if not request.htmx:
         return redirect(matrix)
     response = HttpResponse(
-        render_parts(request, grid_context(matrix), "grid", "summary", "workload")
+        render_parts(request, grid_context(matrix), "grid", "summary", "workload", "people")
     )
     # Forms inside the grid may target themselves; the answer replaces the grid.
     retarget(response, "#grid")

@@ -35,6 +35,14 @@ DEFINITION_LABELS = {
 
 
 @dataclass(slots=True)
+class HolderDoc:
+    """A person who holds a role: a name, and the username of one who has an account here."""
+
+    name: str
+    username: str = ""
+
+
+@dataclass(slots=True)
 class RoleDoc:
     key: str  # stable within the document (the role's slug); cells refer to it
     name: str
@@ -49,6 +57,8 @@ class RoleDoc:
     scope: str = ""
     stakeholders: str = ""
     success_metrics: str = ""
+    # Who holds the role in this matrix (format version 2 on).
+    holders: list[HolderDoc] = field(default_factory=list)
 
     def definition(self) -> list[tuple[str, str]]:
         """The non-empty definition fields as (label, text), in guide order."""
@@ -82,6 +92,8 @@ class MatrixDocument:
     phases: list[PhaseDoc] = field(default_factory=list)
     accountable_does_work: bool = False
     overload_percent: int = 50
+    overlap_threshold: int = 3
+    unheld_roles_note: bool = True
     # Set on export only: where it came from and the rule engine's findings at that moment.
     slug: str = ""
     exported_at: datetime | None = None

@@ -1,4 +1,8 @@
-"""JSON: the lossless, versioned format (docs/json-format.md)."""
+"""JSON: the lossless, versioned format (docs/json-format.md).
+
+Version 2 adds who holds each role (``roles[].holders``) and the rule options about them;
+files of version 1 are still read (their roles have no holders).
+"""
 
 import json
 from datetime import datetime
@@ -6,11 +10,20 @@ from typing import Any
 
 from ..schemes import SCHEMES, get_scheme
 from . import limits
-from .document import DEFINITION_FIELDS, ActivityDoc, MatrixDocument, PhaseDoc, RoleDoc
+from .document import (
+    DEFINITION_FIELDS,
+    ActivityDoc,
+    HolderDoc,
+    MatrixDocument,
+    PhaseDoc,
+    RoleDoc,
+)
 from .problems import ImportProblem
 
 FORMAT = "raci-builder/matrix"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # the versions read_json takes
+OVERLAP_THRESHOLD_MAX = 1000
 # Lists and objects inside one another: the format uses 7 (root, matrix, phases, a phase, its
 # activities, an activity, its cells). Deeper files are refused, whether Python's parser (which
 # recurses) gives up on them or not.
@@ -34,6 +47,8 @@ def to_data(doc: MatrixDocument) -> dict[str, Any]:
             "options": {
                 "accountable_does_work": doc.accountable_does_work,
                 "overload_percent": doc.overload_percent,
+                "overlap_threshold": doc.overlap_threshold,
+                "unheld_roles_note": doc.unheld_roles_note,
             },
             "roles": [
                 {
@@ -43,6 +58,10 @@ def to_data(doc: MatrixDocument) -> dict[str, Any]:
                     "kind": role.kind,
                     "summary": role.summary,
                     "definition": {name: getattr(role, name) for name in DEFINITION_FIELDS},
+                    "holders": [
+                        {"name": holder.name, "username": holder.username or None}
+                        for holder in role.holders
+                    ],
                 }
                 for role in doc.roles
             ],
@@ -116,10 +135,11 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
         raise ImportProblem(TOO_DEEP)
     if not isinstance(root, dict) or root.get("format") != FORMAT:
         raise ImportProblem(f'This JSON is not a RACI Builder matrix (no "format": "{FORMAT}").')
-    if root.get("version") != VERSION:
+    version = root.get("version")
+    if isinstance(version, bool) or version not in READS:
         raise ImportProblem(
-            f"This file is format version {root.get('version')!r}; "
-            f"this RACI Builder reads version {VERSION}."
+            f"This file is format version {version!r}; "
+            f"this RACI Builder reads versions {' and '.join(map(str, READS))}."
         )
     matrix = _object(root, "matrix", "the file")
     scheme_key = _text(matrix, "scheme", "matrix", default="raci")
@@ -132,6 +152,18 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
     percent = options.get("overload_percent", 50)
     if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
         raise ImportProblem('"overload_percent" must be a whole number from 1 to 100')
+    threshold = options.get("overlap_threshold", 3)
+    if (
+        not isinstance(threshold, int)
+        or isinstance(threshold, bool)
+        or not 0 <= threshold <= OVERLAP_THRESHOLD_MAX
+    ):
+        raise ImportProblem(
+            f'"overlap_threshold" must be a whole number from 0 to {OVERLAP_THRESHOLD_MAX}'
+        )
+    unheld_note = options.get("unheld_roles_note", True)
+    if not isinstance(unheld_note, bool):
+        raise ImportProblem('"unheld_roles_note" must be true or false')
 
     roles = []
     limits.check_roles(len(_list(matrix, "roles", "matrix")))
@@ -150,6 +182,7 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
                 kind=_text(item, "kind", where, default="custom"),
                 summary=_text(item, "summary", where, default=""),
                 **{name: _text(definition, name, where, default="") for name in DEFINITION_FIELDS},
+                holders=_holders(item, where),
             )
         )
     keys = [role.key for role in roles]
@@ -209,8 +242,28 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
         phases=phases,
         accountable_does_work=bool(options.get("accountable_does_work", False)),
         overload_percent=percent,
+        overlap_threshold=threshold,
+        unheld_roles_note=unheld_note,
         exported_at=exported_at,
     )
+
+
+def _holders(role: dict, where: str) -> list[HolderDoc]:
+    """A role's holders: a list of {"name", "username" (optional)}; none in version 1."""
+    items = _list(role, "holders", where)
+    limits.check_holders(len(items))
+    holders = []
+    for h, item in enumerate(items, start=1):
+        at = f"{where}, holder {h}"
+        if not isinstance(item, dict):
+            raise ImportProblem("must be an object", where=at)
+        holders.append(
+            HolderDoc(
+                name=_text(item, "name", at).strip(),
+                username=_text(item, "username", at, default="").strip(),
+            )
+        )
+    return holders
 
 
 _MISSING = object()

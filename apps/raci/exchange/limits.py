@@ -10,6 +10,7 @@ from .problems import ImportProblem
 MAX_ACTIVITIES = 2_000
 MAX_ROLES = 200
 MAX_PHASES = MAX_ACTIVITIES
+MAX_HOLDERS = 50  # people holding one role
 
 
 def _check(count: int, limit: int, what: str) -> None:
@@ -31,8 +32,14 @@ def check_phases(count: int) -> None:
     _check(count, MAX_PHASES, "phases")
 
 
+def check_holders(count: int) -> None:
+    _check(count, MAX_HOLDERS, "holders of one role")
+
+
 def check_document(doc) -> None:
-    """The three limits on a whole document (a MatrixDocument)."""
+    """The limits on a whole document (a MatrixDocument)."""
     check_roles(len(doc.roles))
     check_phases(len(doc.phases))
     check_activities(doc.activity_count)
+    for role in doc.roles:
+        check_holders(len(role.holders))

@@ -11,7 +11,7 @@ What the file holds, in order:
    groups: all activities with the first group, then all activities with the next one, and so
    on, each table captioned "Roles 16-30 of 30" (with an en dash) on every page.
 3. The rule engine's findings: counts per severity, then the messages (the first hundred).
-4. An appendix with each role's definition.
+4. An appendix with each role's definition, and who holds it.
 
 Plain Python and ReportLab, no Django. Speed matters (300 activities x 12 roles well under a
 second), so the grid avoids Paragraphs: text is wrapped here (``_wrap``) and drawn as plain table
@@ -857,6 +857,9 @@ def _appendix(roles: Sequence[RoleDoc], fonts: _Fonts, styles: _Styles) -> list[
             heading += f' <font size="8" color="#475569">&nbsp; {escape(kind)} role</font>'
         story.append(Paragraph(heading, styles.role))
         rows: list[list[object]] = []
+        if role.holders:
+            names = ", ".join(escape(_line(holder.name)) for holder in role.holders)
+            rows.append(["Held by", Paragraph(names, styles.cell)])
         if role.summary.strip():
             rows.append(["Summary", Paragraph(_markup(role.summary), styles.cell)])
         for field_label, text in role.definition():

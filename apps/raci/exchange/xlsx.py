@@ -13,12 +13,17 @@ Matrix
     never read as activities.
 Roles
     One row per role: name, short label, kind, summary and the definition fields.
+People
+    Who holds each role: one row per role and person ("Role", "Person", "Account": the
+    username of a person with an account here, empty for one without). Read back on import;
+    a role with nobody has no row.
 Findings
     What the rule engine reported at export time (informative; not read back).
 About
     The matrix options as label/value rows ("Scheme", "Description", "Accountable does the
-    work", "Overload percent"), so that an exported file imports without losing them. Its
-    "Format" row marks a file as written by RACI Builder.
+    work", "Overload percent", "Overlap warning at", "Note roles nobody holds"), so that an
+    exported file imports without losing them. Its "Format" row marks a file as written by
+    RACI Builder.
 
 The reader also takes hand-typed sheets: see ``read_xlsx``. Every text cell goes through
 Excel's quote prefix on the way out (``_keep_as_text``) and ``cells.restore`` on the way back,
@@ -56,10 +61,11 @@ from .document import (
     DEFINITION_FIELDS,
     DEFINITION_LABELS,
     ActivityDoc,
+    HolderDoc,
     MatrixDocument,
     RoleDoc,
 )
-from .limits import MAX_ACTIVITIES, MAX_ROLES
+from .limits import MAX_ACTIVITIES, MAX_ROLES, check_holders
 from .problems import ImportProblem
 from .tabular import document_from_rows
 
@@ -69,6 +75,8 @@ DEFAULT_TITLE = "Imported matrix"
 
 MATRIX_SHEET = "Matrix"
 ROLES_SHEET = "Roles"
+PEOPLE_SHEET = "People"
+PEOPLE_COLUMNS = ("Role", "Person", "Account")
 FINDINGS_SHEET = "Findings"
 ABOUT_SHEET = "About"
 
@@ -84,6 +92,8 @@ ABOUT_SCHEME = "Scheme"
 ABOUT_DESCRIPTION = "Description"
 ABOUT_ACCOUNTABLE_DOES_WORK = "Accountable does the work"
 ABOUT_OVERLOAD_PERCENT = "Overload percent"
+ABOUT_OVERLAP_THRESHOLD = "Overlap warning at"
+ABOUT_UNHELD_NOTE = "Note roles nobody holds"
 ABOUT_EXPORTED_AT = "Exported at"
 ABOUT_SOURCE = "Source matrix"
 
@@ -148,13 +158,14 @@ def _comment(text: str, *, lines: int = 4) -> Comment:
 
 
 def write_xlsx(doc: MatrixDocument) -> bytes:
-    """The document as an .xlsx workbook (Matrix, Roles, Findings and About sheets)."""
+    """The document as an .xlsx workbook (Matrix, Roles, People, Findings and About sheets)."""
     scheme = doc.scheme_definition
     workbook = Workbook()
     matrix = workbook.active
     matrix.title = MATRIX_SHEET
     _write_matrix(matrix, doc, scheme)
     _write_roles(workbook.create_sheet(ROLES_SHEET), doc.roles)
+    _write_people(workbook.create_sheet(PEOPLE_SHEET), doc.roles)
     _write_findings(workbook.create_sheet(FINDINGS_SHEET), doc.findings)
     _write_about(workbook.create_sheet(ABOUT_SHEET), doc)
     _keep_as_text(workbook)
@@ -324,6 +335,28 @@ def _write_roles(ws: Worksheet, roles: Sequence[RoleDoc]) -> None:
     ws.freeze_panes = "B2"
 
 
+def _write_people(ws: Worksheet, roles: Sequence[RoleDoc]) -> None:
+    header_font = Font(bold=True, color=_INK)
+    for column, label in enumerate(PEOPLE_COLUMNS, 1):
+        cell = ws.cell(1, column, label)
+        cell.font = header_font
+        cell.fill = _HEADER_FILL
+    row = 2
+    for role in roles:
+        for holder in role.holders:
+            ws.cell(row, 1, _text(role.name)).font = Font(bold=True)
+            ws.cell(row, 2, _text(holder.name))
+            if holder.username:
+                ws.cell(row, 3, _text(holder.username)).font = Font(color=_MUTED)
+            row += 1
+    if row == 2:
+        ws.cell(2, 1, "Nobody holds a role of this matrix yet.").font = Font(color=_MUTED)
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 30
+    ws.column_dimensions["C"].width = 20
+    ws.freeze_panes = "A2"
+
+
 def _write_findings(ws: Worksheet, findings: Sequence[Finding]) -> None:
     counts = summarize(findings)
     if findings:
@@ -370,6 +403,8 @@ def _write_about(ws: Worksheet, doc: MatrixDocument) -> None:
         (ABOUT_DESCRIPTION, doc.description),
         (ABOUT_ACCOUNTABLE_DOES_WORK, "yes" if doc.accountable_does_work else "no"),
         (ABOUT_OVERLOAD_PERCENT, doc.overload_percent),
+        (ABOUT_OVERLAP_THRESHOLD, doc.overlap_threshold),
+        (ABOUT_UNHELD_NOTE, "yes" if doc.unheld_roles_note else "no"),
         (ABOUT_EXPORTED_AT, doc.exported_at.isoformat() if doc.exported_at else ""),
         (ABOUT_SOURCE, doc.slug),
     ]
@@ -395,8 +430,8 @@ def read_xlsx(data: bytes, *, title: str = "") -> MatrixDocument:
     activity; cells hold letters (any case) or nothing; comments on letter cells become notes.
     Reading stops at the first empty row after the activities (in a file we wrote: at the first
     empty row after the header, before the legend). Activities without a phase go into
-    "Activities". A "Roles" sheet fills in the roles' details by name, an "About" sheet the
-    scheme and options (RACI otherwise).
+    "Activities". A "Roles" sheet fills in the roles' details by name, a "People" sheet who
+    holds them, an "About" sheet the scheme and options (RACI otherwise).
 
     Only the cells the file holds are read, never the range a sheet declares (which may be the
     whole sheet), and a sheet with content beyond what an import takes (``limits``) is refused
@@ -437,10 +472,15 @@ def _read_workbook(workbook, title: str) -> MatrixDocument:
     doc.description = about.get(ABOUT_DESCRIPTION.lower(), "")
     doc.accountable_does_work = _yes(about.get(ABOUT_ACCOUNTABLE_DOES_WORK.lower(), ""))
     doc.overload_percent = _percent(about.get(ABOUT_OVERLOAD_PERCENT.lower(), ""))
+    doc.overlap_threshold = _threshold(about.get(ABOUT_OVERLAP_THRESHOLD.lower(), ""))
+    unheld = about.get(ABOUT_UNHELD_NOTE.lower(), "")
+    doc.unheld_roles_note = _yes(unheld) if unheld else True
     layout = _Layout(doc, header, body)
     layout.attach_comments(_comments(workbook, ws))
     if ROLES_SHEET in workbook.sheetnames and workbook[ROLES_SHEET] is not ws:
         _read_roles(workbook[ROLES_SHEET], doc.roles)
+    if PEOPLE_SHEET in workbook.sheetnames and workbook[PEOPLE_SHEET] is not ws:
+        _read_people(workbook[PEOPLE_SHEET], doc.roles)
     layout.keep_exact(header_number, exact)
     return doc
 
@@ -895,6 +935,46 @@ def _percent(value: str) -> int:
             where="About sheet",
         )
     return percent
+
+
+def _threshold(value: str) -> int:
+    if not value:
+        return 3
+    try:
+        threshold = int(value)
+    except ValueError:
+        threshold = -1
+    if not 0 <= threshold <= 1000:
+        raise ImportProblem(
+            f'"{ABOUT_OVERLAP_THRESHOLD}" must be a whole number from 0 to 1000, not "{value}"',
+            where="About sheet",
+        )
+    return threshold
+
+
+def _read_people(ws, roles: Iterable[RoleDoc]) -> None:
+    """Who holds the roles, from a sheet headed "Role", "Person" (and "Account"), matching
+    roles by name; rows naming no role of the matrix are left out."""
+    rows = iter(_sheet_rows(ws)[0])
+    _, header = next(rows, (0, []))
+    places = {text.strip().lower(): index for index, text in enumerate(header)}
+    role_at, person_at = places.get("role"), places.get("person")
+    account_at = places.get("account")
+    if role_at is None or person_at is None:
+        return
+    by_name = {role.name.lower(): role for role in roles}
+    for _, values in rows:
+
+        def text(index: int | None, values=values) -> str:
+            return values[index].strip() if index is not None and index < len(values) else ""
+
+        role, name = by_name.get(text(role_at).lower()), text(person_at)
+        if role is None or not name:
+            continue
+        if any(holder.name.lower() == name.lower() for holder in role.holders):
+            continue
+        role.holders.append(HolderDoc(name=name, username=text(account_at)))
+        check_holders(len(role.holders))
 
 
 def _read_roles(ws, roles: Iterable[RoleDoc]) -> None:

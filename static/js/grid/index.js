@@ -10,6 +10,7 @@ import { forgetRows, say, table } from "./dom.js";
 import * as drag from "./drag.js";
 import { currentCell, refresh } from "./focus.js";
 import * as keys from "./keys.js";
+import * as people from "./people.js";
 import * as popups from "./popups.js";
 import * as selection from "./selection.js";
 
@@ -45,6 +46,7 @@ function init() {
   document.addEventListener("scroll", popups.followChooser, true);
   document.addEventListener("htmx:responseError", onResponseError);
   currentCell();
+  people.wire(); // the person filter; focuses the cell a link names (#cell-<activity>-<role>)
   // For the browser benchmark (bench/browser.py): when the grid answers the keyboard.
   performance.mark("raci:interactive");
 }
