@@ -61,6 +61,7 @@ class Watched:
     messages: int = 0
     error: str = ""
     closed: int | None = None
+    size: int = 0  # characters of the last change message
 
 
 async def _watch(url: str, origin: str, cookie: str, me: Watched, hello: asyncio.Event, done):
@@ -81,6 +82,7 @@ async def _watch(url: str, origin: str, cookie: str, me: Watched, hello: asyncio
                 match = CHANGE.match(text)
                 if match:
                     me.changes.append((int(match.group(1)), now))
+                    me.size = len(text)
                 else:
                     message = json.loads(text)
                     if message["t"] == "hello":
@@ -154,13 +156,22 @@ async def _watchers(pipe, url: str, origin: str, cookies: list[str], count: int)
             "failed": [me.error for me in watched if me.hello is None],
         }
     )
+    cpu = time.process_time()
     command = await loop.run_in_executor(None, pipe.recv)
     final["version"] = command["final"]
     await asyncio.wait(tasks, timeout=LATE)
+    cpu = time.process_time() - cpu
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    pipe.send({"watched": [vars(me) for me in watched]})
+    sizes = [me.size for me in watched if me.size]
+    pipe.send(
+        {
+            "watched": [vars(me) for me in watched],
+            "cpu_s": cpu,
+            "message_bytes": max(sizes) if sizes else None,
+        }
+    )
 
 
 def _watchers_process(pipe, url, origin, cookies, count) -> None:
@@ -219,12 +230,15 @@ def run(*, server, plan: Plan, info: dict, editor: tuple[str, str], cell: tuple[
                 f"{len(ready['failed'])} watchers could not connect: {ready['failed'][:3]}"
             )
         rss_after = server.rss_bytes()
+        cpu = server.cpu_seconds()
         edits = _edit(editing, slug, cell, codes, plan)
         final = max((e["version"] for e in edits if e["version"] is not None), default=0)
         ours.send({"final": final})
         if not ours.poll(LATE + 60):
             raise BenchError("the watchers did not report")
-        watched = ours.recv()["watched"]
+        report = ours.recv()
+        cpu = server.cpu_seconds() - cpu
+        watched = report["watched"]
     finally:
         process.join(timeout=10)
         if process.is_alive():
@@ -232,6 +246,7 @@ def run(*, server, plan: Plan, info: dict, editor: tuple[str, str], cell: tuple[
         for session in sessions:
             session.close()
     figures = _figures(edits, watched)
+    delivered = sum(len(me["changes"]) for me in watched) or 1
     return {
         "watchers": plan.watchers,
         "seconds": plan.seconds,
@@ -242,6 +257,11 @@ def run(*, server, plan: Plan, info: dict, editor: tuple[str, str], cell: tuple[
             "connected": round(rss_after / 2**20, 1),
         },
         "memory_per_connection_kb": round((rss_after - rss_before) / plan.watchers / 1024, 1),
+        # CPU from the first edit until every watcher had the last: the server's (all its
+        # processes) and the watchers' own, per change message delivered.
+        "server_cpu_us_per_message": round(cpu / delivered * 1e6, 1),
+        "watchers_cpu_us_per_message": round(report["cpu_s"] / delivered * 1e6, 1),
+        "message_bytes": report.get("message_bytes"),
         **figures,
     }
 

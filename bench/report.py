@@ -161,7 +161,11 @@ def fanout_lines(fan: dict | None) -> list[str]:
         f"p95 {each.get('p95_ms', '-')} ms). Memory per idle connection "
         f"{fan['memory_per_connection_kb']:g} KB (server {fan['server_rss_mb']['before']:g} MB, "
         f"{fan['server_rss_mb']['connected']:g} MB connected; {fan['connect_s']:g} s to connect "
-        f"them all). {fan['messages_expected']} change messages expected: {fan['lost']} lost, "
+        f"them all). CPU per change message delivered: server "
+        f"{fan.get('server_cpu_us_per_message', '-')} µs, watchers "
+        f"{fan.get('watchers_cpu_us_per_message', '-')} µs (messages of "
+        f"{fan.get('message_bytes') or '-'} characters). "
+        f"{fan['messages_expected']} change messages expected: {fan['lost']} lost, "
         f"{fan['out_of_order']} out of order, {fan['duplicates']} twice; "
         f"{fan['catch_ups']} catch-ups.",
     ]

@@ -116,6 +116,15 @@ def redis_url() -> str:
     return url
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux's /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def default_workers() -> int:
     """Gunicorn's advice is 2 x cores + 1; between 2 and 4 keeps a small machine responsive."""
     raw = os.environ.get("BENCH_WORKERS")
@@ -213,6 +222,10 @@ class Server:
     def rss_bytes(self) -> int:
         """Resident memory of the master and its workers together."""
         return sum(rss_bytes(pid) for pid in self.pids())
+
+    def cpu_seconds(self) -> float:
+        """CPU time the master and its workers have used so far."""
+        return sum(cpu_seconds(pid) for pid in self.pids())
 
     def log(self) -> str:
         try:
