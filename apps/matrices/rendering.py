@@ -8,7 +8,8 @@ Each cell is one element holding its letter, and nothing a shared description ca
 cell means for a screen reader ("Product Manager, Plan the release: Accountable") is set on the
 focused cell by static/js/grid (from the headers and the legend), not written 3,600 times; the
 letter's colour comes from its class (the scheme stylesheet), a note from ``data-note``, shown
-by one shared tooltip. A 300 x 12 page is a third of the bytes and elements it was.
+by one shared tooltip. A 300 x 12 page is a third of the bytes and elements it was. A row's rule check is a mark in
+its header, so that only one cell a row stays in place when the grid scrolls sideways.
 """
 
 from html import escape  # what django.utils.html.escape calls, without its lazy-string check
@@ -65,22 +66,27 @@ def status_html(findings: list[rules.Finding]) -> str:
 
 
 def row_status_html(row: Row, oob: bool = False) -> str:
-    """A row's rule check: one cell, its mark as text, the messages as its title and name."""
+    """A row's rule check: a mark at the end of the row's header (which stays in view when the
+    grid scrolls sideways), the messages as its title and its spoken name."""
     swap = ' hx-swap-oob="true"' if oob else ""
-    cell_id = f"status-{row.activity.pk}"
+    mark_id = f"status-{row.activity.pk}"
     if not row.findings:
-        return f'<td class="row-status st-ok" id="{cell_id}"{swap} aria-label="No problems">✓</td>'
+        return (
+            f'<span class="row-status st-ok" id="{mark_id}"{swap} role="img" '
+            'aria-label="No problems">✓</span>'
+        )
     title, spoken = _spoken(row.findings)
     status = rules.status(row.findings)
     return (
-        f'<td class="row-status st-{status}" id="{cell_id}"{swap} title="{title}" '
-        f'aria-label="{spoken}">{STATUS_SYMBOLS[status]}</td>'
+        f'<span class="row-status st-{status}" id="{mark_id}"{swap} role="img" title="{title}" '
+        f'aria-label="{spoken}">{STATUS_SYMBOLS[status]}</span>'
     )
 
 
 def activity_row_html(row: Row, editable: bool) -> str:
-    """One activity's row: its name and description (with the options button when editable:
-    the menu is loaded into one shared popover when opened), its cells and its rule check."""
+    """One activity's row: its header (the name, the description, the rule check's mark and,
+    when editable, the options button, whose menu is loaded into one shared popover when
+    opened), then its cells."""
     activity = row.activity
     name = escape(activity.name)
     description = (
@@ -99,8 +105,8 @@ def activity_row_html(row: Row, editable: bool) -> str:
     cells = "".join(map(cell_html, row.cells))
     return (
         f'<tr id="activity-{activity.pk}" class="activity-row">'
-        f'<th scope="row" class="activity"{draggable}>{name}{description}{menu}</th>'
-        f"{cells}{row_status_html(row)}</tr>\n"
+        f'<th scope="row" class="activity"{draggable}>{name}{description}'
+        f"{row_status_html(row)}{menu}</th>{cells}</tr>\n"
     )
 
 

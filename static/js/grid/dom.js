@@ -4,9 +4,8 @@
 //   table#grid-table[role=grid][data-codes][data-names][data-editable][data-assign-url]...
 //     thead th.role-col[data-role] .role-name
 //     tbody.band[data-phase] > tr.band-row, tr.activity-row#activity-<id>
-//       th.activity (name text, span.activity-description, button.row-menu)
+//       th.activity (name text, span.activity-description, span.row-status, button.row-menu)
 //       td#cell-<activity>-<role>[.l-<letter>][.n data-note]  (its letter as text)
-//       td.row-status#status-<activity>
 // A page has one grid. Rows are looked up through a cache that any swap of regions clears.
 
 export const table = () => document.getElementById("grid-table");
@@ -72,15 +71,14 @@ export function forgetRows() {
 
 export const rows = () => model().rows;
 
-/** The cells of a row: every td but the row's check at the end. */
+/** The cells of a row: every one after its header. */
 export function cellsOf(tr) {
-  const cells = tr.cells; // the row header, the cells, the check
-  return Array.prototype.slice.call(cells, 1, cells.length - 1);
+  return Array.prototype.slice.call(tr.cells, 1);
 }
 
 export function columnCount() {
   const first = rows()[0];
-  return first ? first.cells.length - 2 : 0;
+  return first ? first.cells.length - 1 : 0;
 }
 
 /** A cell's place: {row, col}, both from 0. */
@@ -90,7 +88,7 @@ export function position(td) {
 
 export function cellAt(row, col) {
   const tr = rows()[row];
-  if (!tr || col < 0 || col > tr.cells.length - 3) return null;
+  if (!tr || col < 0 || col > tr.cells.length - 2) return null;
   return tr.cells[col + 1];
 }
 

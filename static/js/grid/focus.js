@@ -19,7 +19,7 @@ export function currentCell() {
 
 function firstCell() {
   const first = rows()[0];
-  return first && first.cells.length > 2 ? first.cells[1] : null;
+  return first && first.cells.length > 1 ? first.cells[1] : null;
 }
 
 export function makeCurrent(td) {
@@ -65,7 +65,7 @@ export function refresh() {
 const sticky = (elt) => !!elt && getComputedStyle(elt).position === "sticky";
 
 /** Focusing scrolls a cell into the scroll box, but it may still sit under the sticky header
- * row, activity column or check column: scroll it out from under them. */
+ * row or activity column: scroll it out from under them. */
 export function revealCell(td) {
   const scroller = td.closest(".grid-scroll");
   const grid = table();
@@ -73,13 +73,11 @@ export function revealCell(td) {
   const outer = scroller.getBoundingClientRect();
   let left = outer.left + scroller.clientLeft;
   let top = outer.top + scroller.clientTop;
-  let right = left + scroller.clientWidth;
+  const right = left + scroller.clientWidth;
   const bottom = top + scroller.clientHeight;
   const row = td.parentElement;
   const head = row.cells[0];
   if (sticky(head)) left = Math.max(left, head.getBoundingClientRect().right);
-  const check = row.cells[row.cells.length - 1];
-  if (sticky(check)) right = Math.min(right, check.getBoundingClientRect().left);
   const headCell = grid.tHead && grid.tHead.rows[0].cells[0];
   if (sticky(headCell)) top = Math.max(top, headCell.getBoundingClientRect().bottom);
   const box = td.getBoundingClientRect();
