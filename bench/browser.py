@@ -32,15 +32,17 @@ ARGS = [
     "--disable-sync",
 ]
 
-# Listens before the grid does (capture phase): the time of each key, the frame after it (the
-# grid paints the letter in the key's own handler), and the first redraw of the findings after it.
+# Listens before the grid does (capture phase): the time of each key (the event's own time, when
+# the browser received it), the time just after the next frame is painted (the grid changes the
+# cell in the key's own handler; a task queued from the frame's callback runs after its paint),
+# and the first redraw of the findings after it.
 PROBE = """() => {
     const probe = window.__probe = {keys: []};
     document.addEventListener("keydown", (event) => {
         if (event.key.length !== 1) return;
         const key = {down: event.timeStamp, paint: null, findings: null};
         probe.keys.push(key);
-        requestAnimationFrame((frame) => { key.paint = frame; });
+        requestAnimationFrame(() => setTimeout(() => { key.paint = performance.now(); }, 0));
     }, true);
     new MutationObserver(() => {
         const key = probe.keys[probe.keys.length - 1];

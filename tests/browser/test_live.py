@@ -185,7 +185,7 @@ def grid_state(page) -> dict:
                 document.querySelectorAll("td[id^='cell-']"), td => td.id + ":" + td.textContent
             ),
             checks: Array.from(
-                document.querySelectorAll("td.row-status"), td => td.textContent.trim()
+                document.querySelectorAll(".row-status"), mark => mark.textContent.trim()
             ),
             summary: document.querySelector("#summary .summary-counts").textContent.trim(),
         })"""
