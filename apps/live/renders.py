@@ -12,6 +12,7 @@ from collections import OrderedDict
 
 from channels.db import database_sync_to_async
 
+from apps.matrices.changes import Action
 from apps.matrices.models import Matrix
 from apps.matrices.regions import change_regions, page_regions
 
@@ -57,6 +58,10 @@ async def change_message(event: dict, variant: str) -> str:
         if matrix is None:
             return json.dumps({"t": "deleted"})
         regions = change_regions(matrix, event["action"], event["cells"])
+        summary = event["summary"]
+        if variant == SHARED and event["action"] == Action.HOLDERS:
+            # It names the holders, whom only their team sees (apps/people).
+            summary = "Changed who holds a role"
         return json.dumps(
             {
                 "t": "change",
@@ -65,7 +70,7 @@ async def change_message(event: dict, variant: str) -> str:
                 "action": event["action"],
                 "cells": event["cells"],
                 "by": {"id": event["by"], "name": event["by_name"]},
-                "summary": event["summary"],
+                "summary": summary,
                 "origin": event.get("origin", ""),
                 "regions": regions,
             }

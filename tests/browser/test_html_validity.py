@@ -20,6 +20,7 @@ from apps.accounts.models import AccessLevel
 from apps.accounts.services import invite_create
 from apps.exchange.seeding import sample_matrix_ensure, sample_team_join
 from apps.matrices.models import Responsibility
+from apps.people.models import Person
 from apps.sharing.services import share_link_create
 from apps.workshops import services as workshops
 from apps.workshops.access import SESSION_KEY
@@ -112,6 +113,14 @@ def collect_pages() -> dict[str, str]:
     )
     assert structure_change.status_code == 200, structure_change.content
 
+    # People on roles: the heads, the panel, the filter, the workload by person show them.
+    holders = reverse("people:holders", args=[slug, roles[0].pk])
+    holders_change = as_editor.post(
+        holders, {"user": [editor.pk], "new_name": "Dana (agency)"}, headers={"HX-Request": "true"}
+    )
+    assert holders_change.status_code == 200, holders_change.content
+    dana = Person.objects.get(team=team, name="Dana (agency)")
+
     phase = activities[0].phase
     board = reverse("workshops:facilitate", args=[slug, workshop.pk])
     ballot = reverse("workshops:ballot", args=[workshop.code])
@@ -133,6 +142,9 @@ def collect_pages() -> dict[str, str]:
         "teams": _get(as_editor, reverse("teams:list")),
         "team": _get(as_editor, reverse("teams:detail", args=[team.pk])),
         "team roles": _get(as_editor, reverse("catalog:team_roles", args=[team.pk])),
+        "my responsibilities": _get(as_editor, reverse("people:mine")),
+        "team people": _get(as_editor, reverse("people:team", args=[team.pk])),
+        "a person's responsibilities": _get(as_viewer, dana.get_absolute_url()),
     }
     upload = Client()
     upload.force_login(editor)
@@ -154,6 +166,7 @@ def collect_pages() -> dict[str, str]:
             as_editor, reverse("matrices:phase_menu", args=[slug, phase.pk]), htmx=True
         ),
         "share panel": _get(as_editor, reverse("sharing:panel", args=[slug]), htmx=True),
+        "holders form": _get(as_editor, holders, htmx=True),
         "workshop board, live": _get(
             as_editor, reverse("workshops:board_live", args=[slug, workshop.pk]), htmx=True
         ),
@@ -170,6 +183,9 @@ def collect_pages() -> dict[str, str]:
     )
     pages["structure change (fragment)"] = FRAGMENT.format(
         name="structure change", body=structure_change.text
+    )
+    pages["holders change (fragment)"] = FRAGMENT.format(
+        name="holders change", body=holders_change.text
     )
     return pages
 

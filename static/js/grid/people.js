@@ -6,10 +6,13 @@
 // so the filter follows every redraw of the grid. Columns are dimmed by rules written through
 // the CSSOM into a stylesheet of this module's own (CSP-clean: no style attribute anywhere).
 
-import { cellsOf, codeOf, letterName, rows, table } from "./dom.js";
+import { cellsOf, codeOf, codes, letterName, rows, table } from "./dom.js";
 import { focusCell } from "./focus.js";
 
-const DIMMED = 0.3;
+// What a dimmed column looks like (people.css defines the colours): its letters all one grey,
+// its head and summary grey.
+const DIM_CELL = "--letter-bg: var(--dim-bg); --letter-ink: var(--dim-ink); color: var(--dim-ink);";
+const DIM_REST = "filter: grayscale(1); color: var(--dim-ink);";
 const sheet =
   typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype
     ? new CSSStyleSheet()
@@ -78,9 +81,14 @@ function apply() {
   grid.classList.toggle("person-view", !!chosen);
   if (sheet) {
     const scope = "#grid-table.person-view";
-    const cells = others.flatMap((n) => [`${scope} tbody td:nth-child(${n})`, `${scope} tfoot td:nth-child(${n})`]);
-    const headsDimmed = others.map((n) => `${scope} thead th:nth-child(${n}) > *`);
-    sheet.replaceSync(others.length ? `${[...cells, ...headsDimmed].join(",")} { opacity: ${DIMMED}; }` : "");
+    const cells = others.map((n) => `${scope} tbody td:nth-child(${n})`);
+    const rest = others.flatMap((n) => [
+      `${scope} tfoot td:nth-child(${n}) > *`,
+      `${scope} thead th:nth-child(${n}) > *`,
+    ]);
+    sheet.replaceSync(
+      others.length ? `${cells.join(",")} { ${DIM_CELL} } ${rest.join(",")} { ${DIM_REST} }` : "",
+    );
   }
   const heldRoles = new Set(held.map((column) => column.role));
   document.querySelectorAll("#workload tr[id^='workload-']").forEach((tr) => {
@@ -113,7 +121,10 @@ function say(held) {
       if (code) counts.set(code, (counts.get(code) || 0) + 1);
     });
   });
-  const letters = Array.from(counts, ([code, n]) => `${n} ${letterName(code)}`).join(", ");
+  const letters = codes()
+    .filter((code) => counts.has(code))
+    .map((code) => `${counts.get(code)} ${letterName(code)}`)
+    .join(", ");
   const roles = held.map((column) => column.label).join(", ");
   status.textContent = `${name} holds ${roles}: ${letters || "no letter yet"}. Other columns are dimmed.`;
 }
