@@ -171,6 +171,7 @@ ROUTES: dict[str, Route] = {
     "exchange:import": route(SIGNED_IN),
     "exchange:import_confirm": route(SIGNED_IN),
     "exchange:export": route(MATRIX_READ, fmt="fmt"),
+    "exchange:snapshot_restore": route(MATRIX_EDIT, pk="snapshot.pk"),
     # History
     "history:list": route(MATRIX_READ),
     "history:undo_last": route(MATRIX_EDIT),

@@ -5,3 +5,13 @@ class ExchangeConfig(AppConfig):
     name = "apps.exchange"
     label = "exchange"
     verbose_name = "Export and import"
+
+    def ready(self):
+        # Undo of a restored snapshot puts back the document its change kept: the history
+        # (below this app) is told how, so that it imports nothing from here.
+        from apps.history.services import UNDO
+        from apps.matrices.changes import Action
+
+        from .replace import undo_replace
+
+        UNDO[Action.REPLACE] = undo_replace

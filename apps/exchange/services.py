@@ -94,6 +94,15 @@ def matrix_import(*, doc: MatrixDocument, team: Team, created_by=None, title: st
         team=team,
         created_by=created_by,
     )
+    _fill(matrix, plan)
+    return matrix
+
+
+def _fill(matrix: Matrix, plan: ImportPlan) -> None:
+    """Put the document's columns, phases, activities, letters, notes and holders into the
+    matrix, which has none."""
+    doc = plan.doc
+    team = matrix.team
     roles = {}
     for position, role_plan in enumerate(plan.roles):
         role = role_plan.existing or _custom_role(role_plan.doc, team)
@@ -134,7 +143,6 @@ def matrix_import(*, doc: MatrixDocument, team: Team, created_by=None, title: st
             if role.holders
         },
     )
-    return matrix
 
 
 def _custom_role(doc: RoleDoc, team: Team) -> Role:

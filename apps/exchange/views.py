@@ -3,15 +3,19 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.services import team_ensure_personal
+from apps.history.models import Snapshot
 from apps.matrices.access import matrix_for_user
 from apps.raci.exchange.jsonfile import read_json, write_json
 from apps.raci.exchange.problems import ImportProblem
 
+from . import replace
 from .formats import FORMATS, read_document
 from .forms import ImportConfirmForm, ImportForm
 from .selectors import matrix_document
@@ -113,3 +117,21 @@ def _read_limited(upload) -> bytes:
             f"the limit is {settings.IMPORT_MAX_BYTES / 1_000_000:.1f} MB."
         )
     return upload.read()
+
+
+@require_POST
+@login_required
+def snapshot_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Put a snapshot's contents in place of the matrix's (one change, undone in one step)."""
+    matrix = matrix_for_user(request.user, slug, edit=True)
+    snapshot = get_object_or_404(Snapshot, matrix=matrix, pk=pk)
+    try:
+        replace.snapshot_restore(matrix=matrix, snapshot=snapshot, by=request.user)
+    except ImportProblem as problem:
+        messages.error(request, f"The snapshot could not be restored: {problem}")
+        target = reverse("history:snapshots", args=[matrix.slug])
+    else:
+        restored = f"The matrix is as it was in the snapshot “{snapshot.name}”."
+        messages.success(request, f"{restored} Undo puts it back.")
+        target = matrix.get_absolute_url()
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)

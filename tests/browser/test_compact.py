@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from apps.accounts.models import Preferences
 
+from .test_pages import shoot
+
 pytestmark = pytest.mark.browser
 
 SAMPLE = "/m/product-roles/"
@@ -47,17 +49,18 @@ def test_the_compact_view_shows_18_rows_on_a_laptop_and_is_remembered(login, ser
     tip = page.locator("#note-tip")
     expect(tip).to_be_visible()
     expect(tip).to_have_text(described.locator(".activity-description").text_content())
-    page.screenshot(path=str(artifact("compact.png")))
+    # For the README: a block selected in the compact view.
+    page.mouse.move(5, 5)
+    first = page.locator("tr.activity-row").nth(4).locator("td[id^='cell-']").nth(2)
+    last = page.locator("tr.activity-row").nth(7).locator("td[id^='cell-']").nth(4)
+    first.click()
+    page.keyboard.press("Escape")
+    last.click(modifiers=["Shift"])
+    expect(page.locator("#grid-selection")).to_be_visible()
+    shoot(page, "editor-compact")
 
     toggle = page.get_by_role("button", name="Compact view")
     toggle.click()
     expect(page.locator("main.compact")).to_have_count(0)
     page.wait_for_timeout(300)
     assert Preferences.objects.get(user__username="cora").compact_grid is False
-
-
-def artifact(name):
-    from tests.browser.conftest import ARTIFACTS
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS / name
