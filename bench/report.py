@@ -111,6 +111,8 @@ def table(run: dict, checks: list[Check]) -> str:
         row("matrix page", size, figures)
     for size, figures in run.get("cell_update", {}).items():
         row("cell update", size, figures)
+    for size, figures in run.get("block_paste", {}).items():
+        row("block paste (every cell)", size, figures)
     for fmt, sizes in run.get("exports", {}).items():
         for size, figures in sizes.items():
             row(f"export {fmt}", size, figures)
@@ -131,6 +133,7 @@ def table(run: dict, checks: list[Check]) -> str:
         ]
     elif load:
         lines += ["", f"Workshop load: not run ({load['skipped']})."]
+    lines += browser_lines(run.get("browser"))
     lines += fanout_lines(run.get("fanout"))
     lines += capacity_lines(run.get("workshop_capacity"))
     lines += ["", "| Target | Figure | Limit | |", "| --- | --- | --- | --- |"]
@@ -145,6 +148,33 @@ def _workers(settings: dict) -> str:
     if "uvicorn" not in settings.get("server", ""):
         return "sync workers"
     return f"uvicorn workers (ASGI), {settings.get('channel_layer', '?')} channel layer"
+
+
+def browser_lines(browser: dict | None) -> list[str]:
+    """What a person feels, in Chromium (bench/browser.py)."""
+    if not browser:
+        return []
+    if browser.get("skipped"):
+        return ["", f"In the browser: not measured ({browser['skipped']})."]
+    lines = [
+        "",
+        "In Chromium (1440 x 900): keydown to painted letter and to updated findings, page "
+        "interactive (median / p95 ms), the page on the wire and as HTML, its elements, and frame "
+        "times while the grid scrolls top to bottom:",
+        "",
+        "| Size | Letter painted | Findings updated | Interactive | Wire / HTML KB | Elements "
+        "| Scroll frame median / p95 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for size, f in browser.items():
+        scroll = f.get("scroll", {})
+        lines.append(
+            f"| {size} | {_ms(f.get('keydown_to_paint'))} | {_ms(f.get('keydown_to_findings'))} "
+            f"| {_ms(f.get('interactive'))} | {f['bytes_on_wire'] / 1024:.0f} / "
+            f"{f['html_bytes'] / 1024:.0f} | {f['elements']} | "
+            f"{scroll.get('frame_median_ms', '-')} / {scroll.get('frame_p95_ms', '-')} |"
+        )
+    return lines
 
 
 def fanout_lines(fan: dict | None) -> list[str]:

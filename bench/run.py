@@ -13,12 +13,13 @@ same database (a server process cannot report them). See docs/performance.md.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
 from dataclasses import dataclass, replace
 
-from . import fanout, queries
+from . import browser, fanout, queries
 from . import server as srv
 from .client import BenchError, Session
 from .stats import ratio, summary
@@ -111,6 +112,8 @@ class Target:
     # (activity pk, role pk) of an empty cell, one for in-process counting, one for timing.
     count_cell: tuple[int, int]
     timing_cell: tuple[int, int]
+    # Every cell, for a pasted block.
+    cells: tuple[tuple[int, int], ...] = ()
 
 
 def targets_prepare(matrices) -> list[Target]:
@@ -133,6 +136,7 @@ def targets_prepare(matrices) -> list[Target]:
                 activities=activities,
                 count_cell=(activity_pks[first], role_pks[(first + 5) % roles]),
                 timing_cell=(activity_pks[last], role_pks[(last + 5) % roles]),
+                cells=tuple((a, r) for a in activity_pks for r in role_pks),
             )
         )
     return out
@@ -192,7 +196,12 @@ def timed(call, runs: int, warmup: int, expect: int = 200) -> tuple[list[float],
 
 
 def measure_http(session: Session, plan: Plan, targets: list[Target], warmup: int) -> dict:
-    out: dict = {"matrix_page": {}, "cell_update": {}, "exports": {f: {} for f in FORMATS}}
+    out: dict = {
+        "matrix_page": {},
+        "cell_update": {},
+        "block_paste": {},
+        "exports": {f: {} for f in FORMATS},
+    }
     # Warm every worker (templates compiled, the export libraries imported) on the smallest
     # matrix, so the figures are those of a server that has been up for a while.
     smallest = targets[0].slug
@@ -221,6 +230,20 @@ def measure_http(session: Session, plan: Plan, targets: list[Target], warmup: in
         out["cell_update"][target.size] = {**summary(times, elapsed_s=elapsed), "bytes": size}
         log(f"cell update {target.size}: {out['cell_update'][target.size]['median_ms']} ms")
 
+        # A whole grid pasted in one request (every cell changes each time).
+        block = iter(range(10**9))
+
+        def paste(slug=target.slug, cells=target.cells, block=block):
+            turn = next(block)
+            data = [[a, r, codes[(turn + i) % 2]] for i, (a, r) in enumerate(cells)]
+            return session.post(
+                f"/m/{slug}/cells/block/", {"cells": json.dumps(data)}, headers=HTMX
+            )
+
+        times, elapsed, size = timed(paste, max(3, plan.runs // 3), 1)
+        out["block_paste"][target.size] = {**summary(times, elapsed_s=elapsed), "bytes": size}
+        log(f"block paste {target.size}: {out['block_paste'][target.size]['median_ms']} ms")
+
         for fmt in FORMATS:
             heavy = fmt in ("xlsx", "pdf") and target.activities >= 300
             runs = plan.heavy_export_runs if heavy else plan.export_runs
@@ -240,6 +263,7 @@ def merge(timings: dict, counts: dict) -> dict:
 
     return {
         "floor": timings["floor"],
+        "block_paste": timings["block_paste"],
         "matrix_page": {
             size: with_counts(figures, counts["matrix_page"][size])
             for size, figures in timings["matrix_page"].items()
@@ -369,6 +393,16 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
             session = server.session()
             session.login(build.USERNAME, password)
             session.refresh_csrf(f"/m/{targets[0].slug}/")
+            # In the browser first, on the matrices as built: the timings below paste whole
+            # blocks, which would leave a finding on every row.
+            log("in Chromium: typing, findings, page load, bytes, scrolling")
+            in_browser = browser.run(
+                url=f"http://127.0.0.1:{server.port}",
+                username=build.USERNAME,
+                password=password,
+                slugs=[target.slug for target in targets],
+                quick=plan.quick,
+            )
             timings = measure_http(session, plan, targets, warmup=args.workers)
             session.close()
             load_result = load.run(
@@ -400,6 +434,11 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
         except BenchError as error:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
     run = merge(timings, counts)
+    run["browser"] = {
+        next(t.size for t in targets if t.slug == slug): figures
+        for slug, figures in in_browser.items()
+        if slug != "skipped"
+    } or in_browser
     if not load_result.get("skipped"):
         load_result["ratio"] = ratio(load_result["rps"], run["floor"]["rps"])
         load_result.update(

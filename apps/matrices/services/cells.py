@@ -1,7 +1,7 @@
 """Cells: a letter, a note, a block of letters at once. Each change is announced (changes.py)
 in the transaction that writes it, so its history entry commits with it."""
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ..changes import Action, announce, announce_cell, cell_state
 from ..models import Activity, Matrix, Responsibility
@@ -158,7 +158,7 @@ def responsibility_assign_block(*, matrix: Matrix, changes, by=None, summary: st
         before.append([activity.pk, role.pk, old_code, old_note])
         after.append([activity.pk, role.pk, code])
         if code:
-            written.append(Responsibility(activity=activity, role=role, code=code, note=note))
+            written.append((activity.pk, role.pk, code, note))
         else:
             cleared.append(now["pk"])
     if not after:
@@ -167,13 +167,7 @@ def responsibility_assign_block(*, matrix: Matrix, changes, by=None, summary: st
         for start in range(0, len(cleared), BLOCK_BATCH):
             doomed = Responsibility.objects.filter(pk__in=cleared[start : start + BLOCK_BATCH])
             doomed._raw_delete(doomed.db)
-        Responsibility.objects.bulk_create(
-            written,
-            update_conflicts=True,
-            unique_fields=["activity", "role"],
-            update_fields=["code", "note"],
-            batch_size=BLOCK_BATCH,
-        )
+        _upsert(written)
         announce(
             matrix=matrix,
             by=by,
@@ -184,6 +178,25 @@ def responsibility_assign_block(*, matrix: Matrix, changes, by=None, summary: st
             cells=[(a, r) for a, r, _ in after],
         )
     return len(after)
+
+
+def _upsert(rows) -> None:
+    """Write (activity id, role id, code, note) rows, replacing those cells' letters: one
+    statement run for every row (executemany), so a pasted 300 x 12 block is quick. The ORM's
+    bulk_create builds one statement from 3,600 model instances, three times slower."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Responsibility._meta.db_table)} "  # noqa: S608 - our own names
+        f"({quote('activity_id')}, {quote('role_id')}, {quote('code')}, {quote('note')}) "
+        "VALUES (%s, %s, %s, %s) "
+        f"ON CONFLICT ({quote('activity_id')}, {quote('role_id')}) "
+        f"DO UPDATE SET {quote('code')} = excluded.{quote('code')}, "
+        f"{quote('note')} = excluded.{quote('note')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def block_summary(after) -> str:
