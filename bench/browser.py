@@ -129,9 +129,7 @@ def measure_typing(page, keys: int) -> dict:
     taken = page.evaluate("window.__probe.keys")
     return {
         "keydown_to_paint": figures([k["paint"] - k["down"] for k in taken if k["paint"]]),
-        "keydown_to_findings": figures(
-            [k["findings"] - k["down"] for k in taken if k["findings"]]
-        ),
+        "keydown_to_findings": figures([k["findings"] - k["down"] for k in taken if k["findings"]]),
     }
 
 
