@@ -8,8 +8,9 @@ Each cell is one element holding its letter, and nothing a shared description ca
 cell means for a screen reader ("Product Manager, Plan the release: Accountable") is set on the
 focused cell by static/js/grid (from the headers and the legend), not written 3,600 times; the
 letter's colour comes from its class (the scheme stylesheet), a note from ``data-note``, shown
-by one shared tooltip. A 300 x 12 page is a third of the bytes and elements it was. A row's rule check is a mark in
-its header, so that only one cell a row stays in place when the grid scrolls sideways.
+by one shared tooltip. A 300 x 12 page is a third of the bytes and elements it was. A row's rule
+check is a mark in its header, so that only one cell a row stays in place when the grid scrolls
+sideways.
 """
 
 from html import escape  # what django.utils.html.escape calls, without its lazy-string check
