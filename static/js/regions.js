@@ -183,13 +183,31 @@
   // label, an open chooser's state): kept when the server's copy does not say otherwise.
   var KEEP = { tabindex: true, "aria-label": true, "aria-haspopup": true, "aria-expanded": true, "aria-controls": true };
 
-  function morph(old, fresh) {
+  function morph(old, fresh, keep) {
     Array.prototype.slice.call(old.attributes).forEach(function (attr) {
-      if (!fresh.hasAttribute(attr.name) && !KEEP[attr.name]) old.removeAttribute(attr.name);
+      if (!fresh.hasAttribute(attr.name) && !(keep && keep[attr.name])) old.removeAttribute(attr.name);
     });
     Array.prototype.forEach.call(fresh.attributes, function (attr) {
       if (old.getAttribute(attr.name) !== attr.value) old.setAttribute(attr.name, attr.value);
     });
+    morphChildren(old, fresh);
+  }
+
+  // A cell's letter, a count: one text node or one element that only changed its content is
+  // changed in place, which the browser lays out and repaints for less than a new node.
+  function morphChildren(old, fresh) {
+    var a = old.firstChild;
+    var b = fresh.firstChild;
+    if (a && b && !a.nextSibling && !b.nextSibling && a.nodeName === b.nodeName) {
+      if (a.nodeType === Node.TEXT_NODE) {
+        if (a.data !== b.data) a.data = b.data;
+        return;
+      }
+      if (a.nodeType === Node.ELEMENT_NODE && !a.id && !b.id) {
+        morph(a, b, null);
+        return;
+      }
+    }
     old.replaceChildren.apply(old, Array.prototype.slice.call(fresh.childNodes));
   }
 
@@ -206,7 +224,7 @@
     old.dispatchEvent(new CustomEvent("raci:swapping", { bubbles: true, detail: { region: old } }));
     // hx-swap-oob marks the parts of a reply that htmx would have put in: not wanted here.
     fresh.removeAttribute("hx-swap-oob");
-    morph(old, fresh);
+    morph(old, fresh, KEEP);
     forgetInside(old);
     kept.forEach(function (entry) {
       var stale = old.querySelector("#" + CSS.escape(entry.node.id));

@@ -13,7 +13,9 @@ export function currentCell() {
   if (!(current && current.isConnected && grid.contains(current))) {
     current = grid.querySelector('td[tabindex="0"]') || firstCell();
   }
-  if (current) current.tabIndex = 0;
+  // Only written when it changes: a write invalidates style, which costs a 300-row grid
+  // milliseconds on every key.
+  if (current && current.tabIndex !== 0) current.tabIndex = 0;
   return current;
 }
 
