@@ -23,6 +23,10 @@ def _dump(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
+def load_results(path: Path = RESULTS) -> dict:
+    return _load(path)
+
+
 def results_write(vendor: str, run: dict, path: Path = RESULTS) -> None:
     """Keep one run per database: a SQLite run leaves the PostgreSQL figures as they were."""
     data = _load(path)
@@ -76,12 +80,6 @@ def _ms(figures: dict | None) -> str:
     return f"{figures['median_ms']:.1f} / {figures['p95_ms']:.1f}"
 
 
-def _ratio(figures: dict | None) -> str:
-    if not figures or figures.get("ratio") is None:
-        return "-"
-    return f"{figures['ratio']:.3f}"
-
-
 def table(run: dict, checks: list[Check]) -> str:
     """The Markdown for one run: the machine, every figure, the targets."""
     m = run["machine"]
@@ -97,14 +95,14 @@ def table(run: dict, checks: list[Check]) -> str:
         f"p95 {run['floor']['p95_ms']:.2f} ms, {run['floor']['rps']:.0f} requests/s "
         "(one client, requests in sequence).",
         "",
-        "| Endpoint | Size | Median / p95 ms | Requests/s | x floor | Queries |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Endpoint | Size | Median / p95 ms | Requests/s | Queries |",
+        "| --- | --- | --- | --- | --- |",
     ]
 
     def row(name, size, figures):
         lines.append(
             f"| {name} | {size} | {_ms(figures)} | {figures.get('rps') or '-'} | "
-            f"{_ratio(figures)} | {figures.get('queries', '-')} |"
+            f"{figures.get('queries', '-')} |"
         )
 
     for size, figures in run.get("matrix_page", {}).items():
@@ -123,7 +121,7 @@ def table(run: dict, checks: list[Check]) -> str:
             "",
             f"Workshop load: {load['participants']} participants for {load['duration_s']} s "
             f"(think time {load['think_ms']} ms): {load['requests']} requests, "
-            f"{load['rps']} requests/s ({_ratio(load)} x floor); "
+            f"{load['rps']} requests/s; "
             f"votes p50 {vote['median_ms']:.1f} ms, "
             f"p95 {vote['p95_ms']:.1f} ms, p99 {vote['p99_ms']:.1f} ms; errors {load['errors']}"
             + (f" ({load['error_kinds']})" if load.get("error_kinds") else "")
@@ -229,6 +227,36 @@ def capacity_lines(capacity: dict | None) -> list[str]:
         f"participants ({capacity['seconds']:g} s a room, think time {capacity['think_ms']} ms; "
         f"rooms tried: {rooms}).",
     ]
+
+
+def summary(results: dict) -> str:
+    """Every target beside its figure on each database, and how far the figure is from it."""
+    from .targets import evaluate
+
+    vendors = [v for v in ("sqlite", "postgresql") if v in results]
+    checks = {v: {c.what: c for c in evaluate(results[v])} for v in vendors}
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    lines = [
+        "| Target | Limit | " + " | ".join(names[v] for v in vendors) + " |",
+        "| --- | --- |" + " --- |" * len(vendors),
+    ]
+    seen = []
+    for v in vendors:
+        seen += [what for what in checks[v] if what not in seen]
+    for what in seen:
+        first = next(checks[v][what] for v in vendors if what in checks[v])
+        limit = f"{'at least' if first.at_least else 'at most'} {first.limit:g} {first.unit}"
+        cells = []
+        for v in vendors:
+            check = checks[v].get(what)
+            if check is None or check.ok is None:
+                cells.append("not measured")
+                continue
+            figure = f"{check.figure:g} {check.unit}".strip()
+            cells.append(f"{figure}: {check.mark}, {check.distance}")
+        lines.append(f"| {what} | {limit.strip()} | " + " | ".join(cells) + " |")
+    dates = "; ".join(f"{names[v]} {results[v]['machine']['date']}" for v in vendors)
+    return "\n".join([f"From the last full runs ({dates}).", "", *lines])
 
 
 def doc_update(vendor: str, text: str, path: Path = DOC) -> bool:

@@ -20,6 +20,19 @@ class Check:
     limit: float
     unit: str
     ok: bool | None  # None: not measured in this run (quick mode)
+    at_least: bool = False  # a floor to reach (a room's size), not a ceiling
+
+    @property
+    def distance(self) -> str:
+        """How far the figure is from its limit, in words: "41% of the limit", "3.2 x it"."""
+        if self.ok is None:
+            return "not measured"
+        if self.at_least:
+            return f"{self.figure:g} of {self.limit:g}"
+        if self.limit == 0:
+            return "none" if self.figure == 0 else f"{self.figure:g} over"
+        share = self.figure / self.limit
+        return f"{share:.0%} of the limit" if share <= 1 else f"{share:.1f} x the limit"
 
     @property
     def mark(self) -> str:
@@ -39,7 +52,7 @@ def _under(what, figure, limit, unit) -> Check:
 
 
 def _at_least(what, figure, limit, unit) -> Check:
-    return Check(what, figure, limit, unit, None if figure is None else figure >= limit)
+    return Check(what, figure, limit, unit, None if figure is None else figure >= limit, True)
 
 
 def _get(results: dict, *keys):

@@ -138,3 +138,22 @@ def test_the_committed_baseline_covers_every_count_of_a_run(vendor):
     assert len({baseline[f"matrix_page/{size}"] for size in sizes}) == 1
     assert max(baseline[f"matrix_page/{size}"] for size in sizes) <= 12
     assert max(baseline[f"cell_update/{size}"] for size in sizes) <= 7
+
+
+def test_the_summary_says_how_far_each_figure_is_from_its_target():
+    machine = {"date": "2026-12-02 16:14 UTC"}
+    sqlite = {**run_with({"20x8": 6, "300x12": 6}), "machine": machine}
+    sqlite["workshop_capacity"] = {"largest_room": 25, "p95_limit_ms": 250, "tried": {}}
+    postgresql = {**run_with({"20x8": 6, "300x12": 6}, page_ms=300.0), "machine": machine}
+    text = report.summary({"sqlite": sqlite, "postgresql": postgresql})
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines()}
+    page = rows["matrix page 300x12 median server time"]
+    assert (
+        "| at most 150 ms | 120 ms: pass, 80% of the limit | 300 ms: MISS, 2.0 x the limit |"
+        in page
+    )
+    assert (
+        "25 participants: MISS, 25 of 300 | not measured |"
+        in rows["workshop capacity: largest room with vote p95 <= 250 ms and no vote lost"]
+    )
+    assert "0: pass, none" in rows["workshop load errors"]
