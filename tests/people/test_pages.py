@@ -218,3 +218,20 @@ def test_a_viewer_in_two_teams_sees_the_holders_of_both(world):
     entries = re.findall(r"<li>Ana Lopez <span[^>]*>\((.*?)\)</span></li>", row)
     assert len(entries) == 1  # one person, though a Person in each team
     assert "Launch plan" in entries[0] and "Side plan" in entries[0]
+
+
+def test_the_main_menu_marks_where_you_are(world):
+    """A team's people and a person's page are under Teams; My responsibilities is Mine."""
+
+    def current(path):
+        page = client_for(world.ana).get(path).text
+        return re.findall(
+            r'<a href="[^"]*" aria-current="page">(?:<span class="nav-long">)?([^<]+)<', page
+        )
+
+    person = Person.objects.create(team=world.team, name="Dana (agency)")
+    assert current(reverse("people:team", args=[world.team.pk])) == ["Teams"]
+    assert current(reverse("people:person", args=[world.team.pk, person.pk])) == ["Teams"]
+    assert current(reverse("catalog:team_roles", args=[world.team.pk])) == ["Teams"]
+    assert current(reverse("people:mine")) == ["My responsibilities"]
+    assert current(reverse("catalog:role_guide")) == ["Role guide"]
