@@ -219,3 +219,24 @@ def test_a_snapshot_keeps_the_holders(held):
     snapshot = snapshot_create(matrix=held.matrix, name="Agreed", by=held.ana)
     assert snapshot.document["version"] == 2
     assert snapshot.document["matrix"]["roles"][0]["holders"][1]["name"] == "Dana (agency)"
+
+
+def test_the_markdown_names_the_holders_escaped(held):
+    from apps.raci.exchange.markdown import write_markdown
+
+    Person.objects.filter(name="Dana (agency)").update(name="Dana [agency](javascript:x)")
+    pdm, po = held.roles[:2]
+    last = write_markdown(matrix_document(held.matrix)).rstrip().splitlines()[-1]
+    pdm_label, po_label = pdm.short_label or pdm.name, po.short_label or po.name
+    assert last == (
+        f"**Held by:** {pdm_label}: Ana Lopez, Dana \\[agency\\](javascript:x); {po_label}: ed"
+    )
+
+
+def test_a_share_links_markdown_names_nobody(held):
+    from apps.sharing.services import share_link_create
+
+    link = share_link_create(matrix=held.matrix, by=held.ana)
+    body = client_for(held.stranger).get(f"/s/{link.token}/export/md/").content.decode()
+    assert "Activity" in body or "|" in body
+    assert "Held by" not in body and "Ana" not in body and "Dana" not in body

@@ -58,4 +58,14 @@ def write_markdown(doc: MatrixDocument) -> str:
             "**Roles:** "
             + ", ".join(f"{_cell(role.short_label)} = {_cell(role.name)}" for role in labelled)
         )
+    held = [role for role in doc.roles if role.holders]
+    if held:
+        lines.append(
+            "**Held by:** "
+            + "; ".join(
+                f"{_cell(role.short_label or role.name)}: "
+                + ", ".join(_cell(holder.name) for holder in role.holders)
+                for role in held
+            )
+        )
     return "\n".join(lines) + "\n"
