@@ -62,20 +62,29 @@
     return details.id || details.getAttribute("hx-get") || (summary && summary.getAttribute("aria-label")) || null;
   }
 
+  function changed(field) {
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (o) {
+        return o.selected !== o.defaultSelected;
+      });
+    }
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    return "defaultValue" in field && field.value !== field.defaultValue;
+  }
+
+  /** A form in an open menu of `region` holds changes not yet saved (who holds a role, ticked
+   * and not saved): the region waits until the menu closes, so they are not lost. */
+  function editing(region) {
+    return Array.prototype.some.call(region.querySelectorAll("details[open] form"), function (form) {
+      return Array.prototype.some.call(form.elements, changed);
+    });
+  }
+
   function capture(old) {
     var saved = { fields: [], menus: [], focus: null, newer: [] };
     old.querySelectorAll("input, textarea, select").forEach(function (field) {
       var key = fieldKey(field);
-      if (!key) return;
-      var changed =
-        field.tagName === "SELECT"
-          ? Array.prototype.some.call(field.options, function (o) {
-              return o.selected !== o.defaultSelected;
-            })
-          : field.type === "checkbox" || field.type === "radio"
-            ? field.checked !== field.defaultChecked
-            : field.value !== field.defaultValue;
-      if (changed) saved.fields.push({ key: key, value: field.value, checked: field.checked });
+      if (key && changed(field)) saved.fields.push({ key: key, value: field.value, checked: field.checked });
     });
     old.querySelectorAll("details[open]").forEach(function (details) {
       var key = menuKey(details);
@@ -214,7 +223,7 @@
   function swapOne(fresh, version, own) {
     var old = fresh.id && document.getElementById(fresh.id);
     if (!old || versionOf(old) > version) return null;
-    if (guard && guard(fresh.id)) {
+    if ((guard && guard(fresh.id)) || (!own && editing(old))) {
       var kept = held.get(fresh.id);
       if (!kept || kept.version < version) held.set(fresh.id, { fresh: fresh, version: version });
       return null;
@@ -261,6 +270,20 @@
   function hold(test) {
     guard = test;
   }
+
+  // A menu closed: what its region held back while it was being edited goes in now.
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var details = event.target;
+      if (!(details instanceof HTMLDetailsElement) || details.open) return;
+      held.forEach(function (_, id) {
+        var region = document.getElementById(id);
+        if (region && region.contains(details) && !(guard && guard(id)) && !editing(region)) release(id);
+      });
+    },
+    true
+  );
 
   /** Put in the newest region held back for `id`, if it is newer than what the page shows. */
   function release(id) {

@@ -137,6 +137,38 @@ def test_a_change_of_holders_shows_in_another_browser(login, server):
     assert errors == []
 
 
+def test_ticks_not_yet_saved_survive_a_change_of_holders_from_another_browser(login, server):
+    ana = login("ana", width=1440, height=900)
+    people_on_the_sample(get_user_model().objects.get(username="ana"))
+    eve = login("eve", width=1440, height=900, sample_access="editor")
+    for page in (ana, eve):
+        page.goto(server.url + SAMPLE)
+        expect(page.locator(LIVE)).to_be_attached()
+    errors = watch_errors(ana) + watch_errors(eve)
+    owner_id, project_id = role("Product Owner").pk, role("Project Manager").pk
+
+    # Ana ticks Ben as a product owner, and has not saved yet.
+    item = ana.locator(f"#holders-{owner_id}")
+    item.locator("summary").click()
+    form = item.locator("form.holders-form")
+    form.get_by_label("Ben Okafor").check()
+
+    # Meanwhile Eve makes Ana a project manager too.
+    theirs = eve.locator(f"#holders-{project_id}")
+    theirs.locator("summary").click()
+    theirs.locator("form.holders-form").get_by_label("Ana Lopez").check()
+    theirs.locator("form.holders-form").get_by_role("button", name="Save").click()
+    expect(ana.locator(f"thead th[data-role='{project_id}'] .holder")).to_have_text(["AL", "BO"])
+
+    # Ana's open form kept her tick; the panel catches up once she saves.
+    expect(form.get_by_label("Ben Okafor")).to_be_checked()
+    expect(item.locator("details")).to_have_attribute("open", "")
+    form.get_by_role("button", name="Save").click()
+    expect(ana.locator(f"thead th[data-role='{owner_id}'] .holder")).to_have_text(["AL", "BO"])
+    expect(ana.locator(f"#holders-{project_id} .holder-names li")).to_have_count(2)
+    assert errors == []
+
+
 def test_a_link_to_a_cell_focuses_it(login, server):
     page = login("ana", width=1440, height=900)
     matrix = Matrix.objects.get(slug="product-roles")
