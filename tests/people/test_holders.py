@@ -197,3 +197,22 @@ def test_the_service_is_all_or_nothing(world):
 )
 def test_initials(name, expected):
     assert initials(name) == expected
+
+
+def test_a_member_who_leaves_still_holds_their_roles_under_their_name(world):
+    from apps.accounts.services import member_remove
+
+    pdm, po = world.roles[:2]
+    world.ed.first_name, world.ed.last_name = "Ed", "Wood"
+    world.ed.save()
+    hold(world, pdm, users=[world.ed], name="Ed Wood")  # a namesake without an account too
+    hold(world, po, users=[world.vi])
+    hold(world, po, users=[])
+    member_remove(membership=world.team.memberships.get(user=world.vi))  # holds nothing now
+    member_remove(membership=world.team.memberships.get(user=world.ed))
+
+    assert holder_names(world.matrix, pdm) == ["Ed Wood", "Ed Wood (2)"]
+    left = Person.objects.get(team=world.team, name="Ed Wood (2)")
+    assert left.user is None
+    assert not Person.objects.filter(user__in=[world.ed, world.vi]).exists()
+    assert not Person.objects.filter(team=world.team, name="vi").exists()
