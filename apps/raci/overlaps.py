@@ -21,6 +21,9 @@ Output: the findings, most severe first (``rules.sort_findings``). The rules, by
                                              ``Options.threshold`` activities: nobody checks the
                                              work of the one who does it. About nobody in
                                              particular (no activity, no role); 0 turns it off.
+``role.accountable_shared``         WARNING a role that is accountable for some activity is held
+                                             by two or more people: each of its A's names
+                                             several people. About the role.
 ``role.no_holder``                  INFO     a role holds a letter but nobody holds the role.
                                              Only once the matrix names a holder for some role
                                              (a team that does not name people is not nagged
@@ -36,9 +39,12 @@ from .schemes import Kind, Scheme
 
 ACCOUNTABLE_TWICE = "person.accountable_twice"
 ACCOUNTABLE_AND_RESPONSIBLE = "person.accountable_and_responsible"
+ACCOUNTABLE_SHARED = "role.accountable_shared"
 NO_HOLDER = "role.no_holder"
 
-RULE_IDS: frozenset[str] = frozenset({ACCOUNTABLE_TWICE, ACCOUNTABLE_AND_RESPONSIBLE, NO_HOLDER})
+RULE_IDS: frozenset[str] = frozenset(
+    {ACCOUNTABLE_TWICE, ACCOUNTABLE_AND_RESPONSIBLE, ACCOUNTABLE_SHARED, NO_HOLDER}
+)
 
 # How many activities a warning names before it says "and N more".
 NAMED_ACTIVITIES = 3
@@ -90,6 +96,8 @@ def evaluate(
     wanted = {Kind.ACCOUNTABLE, Kind.RESPONSIBLE}
     by_activity: dict[SubjectId, dict[SubjectId, dict[Kind, list[Subject]]]] = {}
     lettered_roles: set[SubjectId] = set()
+    # role id -> the activities it is accountable for
+    owned: dict[SubjectId, list[SubjectId]] = {}
     activity_ids = {activity.id for activity in activities}
     for (activity_id, role_id), code in cells.items():
         if role_id not in role_ids or activity_id not in activity_ids or not code:
@@ -98,6 +106,8 @@ def evaluate(
         if kind is None:
             continue
         lettered_roles.add(role_id)
+        if kind == Kind.ACCOUNTABLE:
+            owned.setdefault(role_id, []).append(activity_id)
         if kind not in wanted:
             continue
         for person in held.get(role_id, ()):
@@ -150,6 +160,23 @@ def evaluate(
                     f"{accountable.name} there.",
                 )
             )
+
+    if accountable:
+        for role in roles:
+            sharing = held.get(role.id, ())
+            count = len(owned.get(role.id, ()))
+            if count and len(sharing) > 1:
+                findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        ACCOUNTABLE_SHARED,
+                        f'Role "{role.name}" is {accountable.name} for {count} '
+                        f"activit{'y' if count == 1 else 'ies'} and {len(sharing)} people hold "
+                        f"it ({_names(sharing)}); a single {accountable.code} must mean a "
+                        f"single person: name one of them, or split the role.",
+                        role_id=role.id,
+                    )
+                )
 
     if options.note_unheld and held:
         for role in roles:

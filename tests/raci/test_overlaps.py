@@ -140,8 +140,15 @@ def test_findings_come_most_severe_first_and_in_grid_order():
     cells = a_and_r_on(3, rows) | {(rows[3].id, PDM.id): A, (rows[3].id, PO.id): A}
     cells[rows[0].id, PM.id] = C
     findings = evaluate(cells, {PDM.id: [ANA], PO.id: [ANA, DANA]})
+    assert rules_of(findings) == [
+        overlaps.ACCOUNTABLE_TWICE,
+        overlaps.ACCOUNTABLE_AND_RESPONSIBLE,
+        overlaps.ACCOUNTABLE_SHARED,
+        overlaps.NO_HOLDER,
+    ]
     assert [finding.severity for finding in findings] == [
         Severity.ERROR,
+        Severity.WARNING,
         Severity.WARNING,
         Severity.INFO,
     ]
@@ -161,3 +168,24 @@ def test_the_overlaps_module_imports_no_django():
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module)
     assert not [name for name in imported if name.split(".")[0] == "django"]
+
+
+# -- One role, the A, held by several people ----------------------------------------------------
+
+
+def test_a_role_accountable_somewhere_and_held_by_two_people_is_a_warning_about_it():
+    rows = activities(3)
+    cells = {(rows[0].id, PO.id): A, (rows[1].id, PO.id): A, (rows[2].id, PM.id): R}
+    findings = evaluate(cells, {PO.id: [ANA, BEN], PM.id: [ANA, DANA]}, rows=rows)
+    assert rules_of(findings) == [overlaps.ACCOUNTABLE_SHARED]
+    warning = findings[0]
+    assert warning.severity == Severity.WARNING and warning.role_id == PO.id
+    assert warning.activity_id is None
+    assert 'Role "PO" is Accountable for 2 activities' in warning.message
+    assert "2 people hold it (Ana, Ben)" in warning.message
+
+
+def test_one_holder_or_no_accountable_letter_is_not_shared():
+    rows = activities(1)
+    assert evaluate({(rows[0].id, PO.id): A}, {PO.id: [ANA]}, rows=rows) == []
+    assert evaluate({(rows[0].id, PO.id): C}, {PO.id: [ANA, BEN]}, rows=rows) == []
