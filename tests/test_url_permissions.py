@@ -248,6 +248,7 @@ ROUTES: dict[str, Route] = {
     "people:add": route(TEAM_EDIT, team_pk="team.pk"),
     "people:person": route(TEAM_READ, team_pk="team.pk", pk="person.pk"),
     "people:person_csv": route(TEAM_READ, team_pk="team.pk", pk="person.pk"),
+    "people:rename": route(TEAM_EDIT, team_pk="team.pk", pk="person.pk"),
     "people:delete": route(TEAM_EDIT, team_pk="team.pk", pk="person.pk"),
 }
 

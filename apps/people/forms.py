@@ -25,7 +25,14 @@ class HoldersForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(max_length=NAME_MAX, label="Name")
+    name = forms.CharField(
+        max_length=NAME_MAX,
+        label="Name",
+        error_messages={
+            "required": "Give the person a name.",
+            "max_length": f"A name has at most {NAME_MAX} characters.",
+        },
+    )
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

@@ -14,7 +14,7 @@ from django.db import transaction
 from apps.accounts.models import Membership, Team
 from apps.catalog.models import Role
 from apps.matrices.changes import Action, announce
-from apps.matrices.models import Matrix, MatrixRole
+from apps.matrices.models import Matrix, MatrixRole, new_structure_version
 from apps.matrices.services import EditError, structure_changed
 
 from .models import Holder, Person
@@ -152,6 +152,27 @@ def holders_restore(*, matrix: Matrix, role: Role, state: dict, by=None) -> bool
             person = person_create(team=matrix.team, name=entry["name"])
         people.append(person)
     return holders_set(matrix=matrix, role=role, people=people, by=by)
+
+
+@transaction.atomic
+def person_rename(*, person: Person, name: str) -> Person:
+    """Rename a named person without an account (a user's name is their account's). The column
+    heads and exports of the matrices where they hold a role show the new name."""
+    if person.has_account:
+        raise EditError("A member's name is the one of their account.")
+    name = " ".join(name.split())
+    if not name:
+        raise EditError("Give the person a name.")
+    if len(name) > NAME_MAX:
+        raise EditError(f"A name has at most {NAME_MAX} characters.")
+    taken = Person.objects.filter(team=person.team_id, user__isnull=True, name__iexact=name)
+    if taken.exclude(pk=person.pk).exists():
+        raise EditError(f"{name} is already one of the team's people.")
+    person.name = name
+    person.save(update_fields=["name"])
+    # The holders are cached with each matrix's structure (apps/matrices/holders.py).
+    Matrix.objects.filter(holders__person=person).update(structure_version=new_structure_version())
+    return person
 
 
 @transaction.atomic

@@ -15,5 +15,6 @@ urlpatterns = [
         views.person_csv,
         name="person_csv",
     ),
+    path("teams/<id:team_pk>/people/<id:pk>/rename/", views.rename, name="rename"),
     path("teams/<id:team_pk>/people/<id:pk>/delete/", views.delete, name="delete"),
 ]

@@ -198,7 +198,26 @@ def add(request: HttpRequest, team_pk: int) -> HttpResponse:
     if not form.is_valid():
         return _team_page(request, team, form, status=400)
     person = services.person_create(team=team, name=form.cleaned_data["name"])
-    messages.success(request, f"{person.name} can now hold roles in the matrices of {team.name}.")
+    messages.success(request, f"{person.name} can now hold roles in this team’s matrices.")
+    return redirect("people:team", team.pk)
+
+
+@require_POST
+@login_required
+def rename(request: HttpRequest, team_pk: int, pk: int) -> HttpResponse:
+    """Rename a named person without an account."""
+    team = _team_to_edit(request, team_pk)
+    person = get_object_or_404(Person, team=team, pk=pk)
+    old = person.display_name
+    form = PersonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise EditError(" ".join(form.errors["name"]))
+        services.person_rename(person=person, name=form.cleaned_data["name"])
+    except EditError as error:
+        messages.error(request, f"{old} was not renamed: {error}")
+        return _team_page(request, team, PersonForm(), status=400)
+    messages.success(request, f"{old} is now {person.name}.")
     return redirect("people:team", team.pk)
 
 

@@ -235,3 +235,42 @@ def test_the_main_menu_marks_where_you_are(world):
     assert current(reverse("catalog:team_roles", args=[world.team.pk])) == ["Teams"]
     assert current(reverse("people:mine")) == ["My responsibilities"]
     assert current(reverse("catalog:role_guide")) == ["Role guide"]
+
+
+def test_an_editor_renames_a_person_without_an_account_and_the_columns_follow(world):
+    pdm = world.roles[0]
+    hold(world, pdm, name="Dana (agency)")
+    dana = Person.objects.get(name="Dana (agency)")
+    url = reverse("people:rename", args=[world.team.pk, dana.pk])
+
+    response = client_for(world.ed).post(url, {"name": "  Dana   Smith "}, follow=True)
+    assert "Dana (agency) is now Dana Smith." in response.text
+    dana.refresh_from_db()
+    assert dana.name == "Dana Smith"
+    page = client_for(world.ana).get(f"/m/{world.matrix.slug}/").text
+    assert "Dana Smith" in page and "Dana (agency)" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("", "Give the person a name."), ("lee", "lee is already"), ("x" * 81, "at most 80")],
+)
+def test_a_bad_new_name_changes_nothing_and_says_why(world, name, message):
+    dana = Person.objects.create(team=world.team, name="Dana")
+    Person.objects.create(team=world.team, name="Lee")
+    url = reverse("people:rename", args=[world.team.pk, dana.pk])
+    response = client_for(world.ana).post(url, {"name": name})
+    assert response.status_code == 400
+    assert "Dana was not renamed: " in response.text and message in response.text
+    dana.refresh_from_db()
+    assert dana.name == "Dana"
+
+
+def test_a_member_is_not_renamed_here(world):
+    hold(world, world.roles[0], users=[world.ed])
+    person = Person.objects.get(user=world.ed)
+    url = reverse("people:rename", args=[world.team.pk, person.pk])
+    response = client_for(world.ana).post(url, {"name": "Edward"})
+    assert response.status_code == 400
+    assert "A member&#x27;s name is the one of their account." in response.text
+    assert Person.objects.get(pk=person.pk).name == ""
