@@ -100,7 +100,8 @@ def activity_row_html(row: Row, editable: bool) -> str:
         # The row header is the handle: drags across the cells select them (static/js/grid).
         draggable = ' draggable="true"'
         menu = (
-            f'<button type="button" class="row-menu" aria-haspopup="dialog" '
+            # Not a tab stop of its own: the grid is one (Shift+F10 on a cell opens it).
+            f'<button type="button" class="row-menu" tabindex="-1" aria-haspopup="dialog" '
             f'aria-label="Options for {name}">⋯</button>'
         )
     cells = "".join(map(cell_html, row.cells))

@@ -286,6 +286,25 @@ def test_move_down_swaps_two_activities_and_keeps_focus(login, server):
     assert errors == []
 
 
+def test_the_grid_is_one_tab_stop_and_shift_f10_opens_a_rows_options(login, server):
+    page = login()
+    errors = open_editor(page, server)
+    first, second = row_ids(page, 2)
+    # Tab goes from the grid's one cell to whatever follows the grid, not through its rows.
+    assert page.locator("table.grid .row-menu:not([tabindex='-1'])").count() == 0
+    cell_id = cell_at(page, 0, 1).get_attribute("id")
+    focus_cell(page, cell_id)
+    page.keyboard.press("Shift+F10")
+    move_down = page.locator("#row-menu").get_by_role("button", name=re.compile(r"^Move down"))
+    expect(move_down).to_be_visible()
+    expect(page.locator("#row-menu button").first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#row-menu")).to_be_hidden()
+    expect(cell(page, cell_id)).to_be_focused()
+    assert row_ids(page, 2) == [first, second]
+    assert errors == []
+
+
 def test_an_activity_is_dragged_to_a_new_place(login, server):
     page = login()
     errors = open_editor(page, server)

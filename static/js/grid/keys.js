@@ -53,6 +53,15 @@ function onCellKeydown(event, td) {
     if (next) focusCell(next);
     return;
   }
+  if ((key === "F10" && event.shiftKey) || key === "ContextMenu") {
+    // The row's options, as a context menu: its button is not a tab stop of its own.
+    const button = td.closest("tr")?.querySelector(".row-menu");
+    if (button) {
+      event.preventDefault();
+      openRowMenu(button, td);
+    }
+    return;
+  }
   if (selection.handleKey(event, td)) return;
   if (ctrl) return;
   if (key === "Escape") {

@@ -176,8 +176,9 @@ function wireNoteDialog() {
 
 let menuButton = null; // the row's button the open menu belongs to
 let menuRow = null; // that row's id
+let menuFrom = null; // the cell whose keyboard shortcut opened it, focused again on Escape
 
-export async function openRowMenu(button) {
+export async function openRowMenu(button, from = null) {
   const popover = document.getElementById("row-menu");
   const grid = table();
   if (!popover || !grid) return;
@@ -186,6 +187,7 @@ export async function openRowMenu(button) {
     return;
   }
   closeRowMenu(false);
+  menuFrom = from;
   const row = button.closest("tr.activity-row");
   const id = row.id.replace("activity-", "");
   menuButton = button;
@@ -212,10 +214,12 @@ export function closeRowMenu(refocus) {
   popover.replaceChildren();
   unplace(popover);
   const button = menuButton;
-  menuButton = null;
+  const from = menuFrom;
+  menuButton = menuFrom = null;
   if (button) {
     button.setAttribute("aria-expanded", "false");
-    if (refocus && button.isConnected) button.focus();
+    if (refocus && from?.isConnected) focusCell(from);
+    else if (refocus && button.isConnected) button.focus();
   }
 }
 
