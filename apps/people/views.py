@@ -198,7 +198,7 @@ def add(request: HttpRequest, team_pk: int) -> HttpResponse:
     if not form.is_valid():
         return _team_page(request, team, form, status=400)
     person = services.person_create(team=team, name=form.cleaned_data["name"])
-    messages.success(request, f"{person.name} can now hold roles in this team’s matrices.")
+    messages.success(request, f"{person.name} can now hold roles in this team's matrices.")
     return redirect("people:team", team.pk)
 
 
