@@ -163,3 +163,38 @@ def test_a_periodic_check_leaves_a_change_still_on_its_way_to_arrive(team_and_pe
     kinds = run(scenario)
     assert "change" in kinds
     assert "sync" not in kinds
+
+
+def test_workshop_streams_are_watched_too(transactional_db, redis, monkeypatch):
+    """The board and the ballots close when Redis stops answering, as the matrix's streams do,
+    and a board catches up on what a restarted Redis lost."""
+    from apps.workshops import services as workshops
+
+    from .test_workshop_streams import ballot, board, cast, fresh, joined
+
+    owner = make_user("olga")
+    matrix = make_matrix(team=owner.personal_team, activities=3, roles=2, phases=1)
+    workshop = workshops.workshop_start(matrix=matrix, activities=matrix.activities.all(), by=owner)
+    cookie, ann = joined(workshop, "Ann")
+    activity, role = matrix.activities.first(), matrix.roles.first()
+    owner_cookie = session_cookie(owner)
+    lost = []
+    monkeypatch.setattr("apps.live.receivers.publish", lambda group, message: lost.append(group))
+
+    async def scenario():
+        facilitator = board(workshop, owner_cookie, f"v={(await fresh(workshop)).version}")
+        streams = [await facilitator.open(), await ballot(workshop, cookie).open()]
+        for stream in streams:
+            await stream.until("hello")
+        await stream.all(timeout=0.2)  # the watcher has seen the first server
+        await cast(ann, activity, role)
+        assert [m for m in await facilitator.all(timeout=0.3) if m["t"] == "board"] == []
+        redis.answer = "second"  # restarted: the vote's message is lost
+        caught_up = await facilitator.until("board", timeout=2)
+        redis.answer = None
+        ends = [(await stream.all(timeout=1))[-1] for stream in streams]
+        return caught_up, ends
+
+    caught_up, ends = run(scenario)
+    assert lost and "1 answered" in caught_up["html"]
+    assert ends == [{"t": "__closed__", "code": 1011}] * 2

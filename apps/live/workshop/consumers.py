@@ -24,6 +24,7 @@ from django.http import QueryDict
 from apps.workshops.changes import What
 from apps.workshops.models import Workshop, WorkshopState
 
+from .. import watch
 from ..consumers import GONE, MAX_MESSAGE, MAX_REFUSED, MISBEHAVED, NO_ACCESS, SYNC_INTERVAL
 from ..groups import user_group
 from .access import facilitator_for_session, page_request, participant_in_session
@@ -69,6 +70,8 @@ class WorkshopStream(AsyncWebsocketConsumer):
         await self.catch_up()
         if not self.closed:
             self.ticker = asyncio.create_task(self.tick())
+            # Closed with the others if Redis stops answering; caught up if it restarted.
+            watch.register(self)
 
     async def open(self) -> bool:
         """Authorise; end the stream and return False if the session may not have it."""
@@ -81,19 +84,24 @@ class WorkshopStream(AsyncWebsocketConsumer):
         """Say hello with the counter as it is now; draw if the page is behind it."""
         raise NotImplementedError
 
-    async def recheck(self) -> bool:
-        """Check the access again (ending the stream if it has gone) and catch up."""
+    async def recheck(self, lost: bool = False) -> bool:
+        """Check the access again (ending the stream if it has gone) and catch up (with
+        ``lost``, messages may have been lost: the counters read here make up for them)."""
         raise NotImplementedError
 
     def session_key(self) -> str | None:
         return self.scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
 
     async def disconnect(self, code):
+        watch.unregister(self)
         for task in (self.ticker, self.drawer):
             if task is not None:
                 task.cancel()
-        for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in getattr(self, "joined", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:
+            logger.warning("Could not leave a workshop stream's groups (Redis unreachable)")
 
     # As MatrixConsumer: the handlers reach the database only through database_sync_to_async.
     async def dispatch(self, message):
@@ -255,7 +263,7 @@ class BoardConsumer(WorkshopStream):
     async def sync(self) -> None:
         self.want(await database_sync_to_async(self.current_version)(), force=True)
 
-    async def recheck(self) -> bool:
+    async def recheck(self, lost: bool = False) -> bool:
         kwargs = self.scope["url_route"]["kwargs"]
         facilitator = await database_sync_to_async(facilitator_for_session)(
             self.session_key(), kwargs["slug"], kwargs["pk"]
@@ -361,7 +369,7 @@ class BallotConsumer(WorkshopStream):
         stage, _ = await database_sync_to_async(self.current_stage)()
         self.want(stage, force=True)
 
-    async def recheck(self) -> bool:
+    async def recheck(self, lost: bool = False) -> bool:
         code = self.scope["url_route"]["kwargs"]["code"]
         participant = await database_sync_to_async(participant_in_session)(self.session_key(), code)
         if participant is None or participant.pk != self.participant_id:
