@@ -58,6 +58,7 @@ def test_the_admin_shows_a_matrix_structure_read_only_and_records_a_rename(
         "overload_percent": matrix.overload_percent,
         "overlap_threshold": matrix.overlap_threshold,
         "unheld_roles_note": "on" if matrix.unheld_roles_note else "",
+        "shared_accountable_warning": "on" if matrix.shared_accountable_warning else "",
         "team": matrix.team_id or "",
         "is_template": "on" if matrix.is_template else "",
     }

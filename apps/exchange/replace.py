@@ -24,6 +24,7 @@ FIELDS = (
     "overload_percent",
     "overlap_threshold",
     "unheld_roles_note",
+    "shared_accountable_warning",
 )
 
 

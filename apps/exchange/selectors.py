@@ -62,6 +62,7 @@ def matrix_document(matrix: Matrix) -> MatrixDocument:
         overload_percent=matrix.overload_percent,
         overlap_threshold=matrix.overlap_threshold,
         unheld_roles_note=matrix.unheld_roles_note,
+        shared_accountable_warning=matrix.shared_accountable_warning,
         exported_at=timezone.now(),
         findings=grid.findings,
     )

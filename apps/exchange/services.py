@@ -91,6 +91,7 @@ def matrix_import(*, doc: MatrixDocument, team: Team, created_by=None, title: st
         overload_percent=doc.overload_percent,
         overlap_threshold=doc.overlap_threshold,
         unheld_roles_note=doc.unheld_roles_note,
+        shared_accountable_warning=doc.shared_accountable_warning,
         team=team,
         created_by=created_by,
     )

@@ -107,6 +107,7 @@ class RuleOptionsForm(forms.ModelForm):
             "overload_percent",
             "overlap_threshold",
             "unheld_roles_note",
+            "shared_accountable_warning",
         ]
         labels = {
             "accountable_does_work": "The Accountable role also does the work",
@@ -114,11 +115,13 @@ class RuleOptionsForm(forms.ModelForm):
             "overlap_threshold": "Warn when one person is both Accountable and Responsible, "
             "through two roles, on at least this many activities (0: never)",
             "unheld_roles_note": "Note the role columns with letters that nobody holds",
+            "shared_accountable_warning": "Warn when a role that is Accountable somewhere is "
+            "held by several people",
         }
 
     # The options about the people who hold the roles came later: a form sent without them
     # (a page loaded before they existed, a script) leaves them as they are.
-    PEOPLE_FIELDS = ("overlap_threshold", "unheld_roles_note")
+    PEOPLE_FIELDS = ("overlap_threshold", "unheld_roles_note", "shared_accountable_warning")
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

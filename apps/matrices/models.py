@@ -55,6 +55,10 @@ class Matrix(models.Model):
         default=True,
         help_text="Note the role columns that hold letters but that nobody holds.",
     )
+    shared_accountable_warning = models.BooleanField(
+        default=True,
+        help_text="Warn about a role that is Accountable somewhere and held by several people.",
+    )
     # A template is a read-only starting point that new matrices are copied from.
     is_template = models.BooleanField(default=False)
     team = models.ForeignKey(

@@ -129,7 +129,9 @@ def rule_options(matrix: Matrix) -> rules.Options:
 
 def overlap_options(matrix: Matrix) -> overlaps.Options:
     return overlaps.Options(
-        threshold=matrix.overlap_threshold, note_unheld=matrix.unheld_roles_note
+        threshold=matrix.overlap_threshold,
+        note_unheld=matrix.unheld_roles_note,
+        warn_shared=matrix.shared_accountable_warning,
     )
 
 

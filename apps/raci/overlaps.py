@@ -23,7 +23,8 @@ Output: the findings, most severe first (``rules.sort_findings``). The rules, by
                                              particular (no activity, no role); 0 turns it off.
 ``role.accountable_shared``         WARNING a role that is accountable for some activity is held
                                              by two or more people: each of its A's names
-                                             several people. About the role.
+                                             several people. About the role; only with
+                                             ``Options.warn_shared``.
 ``role.no_holder``                  INFO     a role holds a letter but nobody holds the role.
                                              Only once the matrix names a holder for some role
                                              (a team that does not name people is not nagged
@@ -59,6 +60,8 @@ class Options:
     threshold: int = 3
     # Note the roles that hold letters but have no holder.
     note_unheld: bool = True
+    # Warn about a role that is accountable somewhere and held by several people.
+    warn_shared: bool = True
 
     def __post_init__(self) -> None:
         if self.threshold < 0:
@@ -161,7 +164,7 @@ def evaluate(
                 )
             )
 
-    if accountable:
+    if accountable and options.warn_shared:
         for role in roles:
             sharing = held.get(role.id, ())
             count = len(owned.get(role.id, ()))

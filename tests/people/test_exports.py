@@ -32,6 +32,7 @@ def held(world):
     hold(world, po, users=[world.ed])
     world.matrix.refresh_from_db()
     world.matrix.overlap_threshold, world.matrix.unheld_roles_note = 5, False
+    world.matrix.shared_accountable_warning = False
     world.matrix.save()
     return world
 
@@ -72,6 +73,7 @@ def test_json_version_2_carries_holders_and_options(held):
         "overload_percent": 50,
         "overlap_threshold": 5,
         "unheld_roles_note": False,
+        "shared_accountable_warning": False,
     }
     first = data["matrix"]["roles"][0]
     assert first["holders"] == [
@@ -88,6 +90,7 @@ def test_an_import_into_the_same_team_finds_its_people_again(held):
     assert imported_holders(copy) == {pdm.name: ["Ana Lopez", "Dana (agency)"], po.name: ["ed"]}
     assert Person.objects.filter(team=held.team).count() == 3  # nobody made twice
     assert (copy.overlap_threshold, copy.unheld_roles_note) == (5, False)
+    assert copy.shared_accountable_warning is False
     exported = to_data(matrix_document(copy))
     original = to_data(matrix_document(held.matrix))
     for data in (exported, original):
@@ -115,12 +118,14 @@ def test_a_version_1_file_still_imports_without_holders(held):
     del (
         data["matrix"]["options"]["overlap_threshold"],
         data["matrix"]["options"]["unheld_roles_note"],
+        data["matrix"]["options"]["shared_accountable_warning"],
     )
     for role in data["matrix"]["roles"]:
         del role["holders"]
     doc = read_json(json.dumps(data).encode())
     assert all(role.holders == [] for role in doc.roles)
     assert (doc.overlap_threshold, doc.unheld_roles_note) == (3, True)
+    assert doc.shared_accountable_warning is True
     copy = matrix_import(doc=doc, team=held.team, created_by=held.ana, title="Old file")
     assert imported_holders(copy) == {}
 
@@ -136,6 +141,7 @@ def test_a_version_1_file_still_imports_without_holders(held):
         (lambda m: m["options"].update(overlap_threshold=-1), "from 0 to 1000"),
         (lambda m: m["options"].update(overlap_threshold=True), "from 0 to 1000"),
         (lambda m: m["options"].update(unheld_roles_note="yes"), "true or false"),
+        (lambda m: m["options"].update(shared_accountable_warning=1), "true or false"),
     ],
 )
 def test_json_holders_are_checked(held, change, message):
@@ -169,12 +175,14 @@ def test_xlsx_has_a_people_sheet_that_imports_again(held):
         for row in load_workbook(io.BytesIO(data))["About"].iter_rows(min_row=4)
     }
     assert about["Overlap warning at"] == 5 and about["Note roles nobody holds"] == "no"
+    assert about["Warn about an Accountable role several hold"] == "no"
     doc = read_xlsx(data)
     assert holders_by_role(doc) == {
         pdm.name: [("Ana Lopez", "ana"), ("Dana (agency)", "")],
         po.name: [("ed", "ed")],
     }
     assert (doc.overlap_threshold, doc.unheld_roles_note) == (5, False)
+    assert doc.shared_accountable_warning is False
 
 
 def test_xlsx_people_of_unknown_roles_or_without_a_name_are_left_out():

@@ -166,7 +166,11 @@ def test_the_options_turn_the_people_rules_down(world):
     pdm, po = world.roles[:2]
     hold(world, pdm, users=[world.ana])
     hold(world, po, users=[world.ana])
+    hold(world, pdm, users=[world.ana, world.ed])  # PdM, accountable, held by two
     Responsibility.objects.create(activity=world.rows[0], role=world.roles[2], code="C")
+    assert overlaps.ACCOUNTABLE_SHARED in {
+        finding.rule for finding in matrix_grid(world.matrix).findings
+    }
     response = client_for(world.ed).post(
         reverse("matrices:edit_options", args=[world.matrix.slug]),
         {"overload_percent": 50, "overlap_threshold": 0},
@@ -175,6 +179,7 @@ def test_the_options_turn_the_people_rules_down(world):
     assert response.status_code == 200
     world.matrix.refresh_from_db()
     assert (world.matrix.overlap_threshold, world.matrix.unheld_roles_note) == (0, False)
+    assert world.matrix.shared_accountable_warning is False
     grid = matrix_grid(world.matrix)
     assert {finding.rule for finding in grid.findings} & overlaps.RULE_IDS == set()
 
@@ -189,6 +194,7 @@ def test_an_old_options_form_leaves_the_people_rules_as_they_are(world):
     world.matrix.refresh_from_db()
     assert world.matrix.accountable_does_work
     assert (world.matrix.overlap_threshold, world.matrix.unheld_roles_note) == (3, True)
+    assert world.matrix.shared_accountable_warning is True
 
 
 def test_a_cell_update_gives_the_findings_the_page_gives(world):

@@ -92,6 +92,7 @@ OPTION_FIELDS = (
     "overload_percent",
     "overlap_threshold",
     "unheld_roles_note",
+    "shared_accountable_warning",
 )
 
 

@@ -94,6 +94,7 @@ class MatrixDocument:
     overload_percent: int = 50
     overlap_threshold: int = 3
     unheld_roles_note: bool = True
+    shared_accountable_warning: bool = True
     # Set on export only: where it came from and the rule engine's findings at that moment.
     slug: str = ""
     exported_at: datetime | None = None

@@ -49,6 +49,7 @@ def to_data(doc: MatrixDocument) -> dict[str, Any]:
                 "overload_percent": doc.overload_percent,
                 "overlap_threshold": doc.overlap_threshold,
                 "unheld_roles_note": doc.unheld_roles_note,
+                "shared_accountable_warning": doc.shared_accountable_warning,
             },
             "roles": [
                 {
@@ -164,6 +165,9 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
     unheld_note = options.get("unheld_roles_note", True)
     if not isinstance(unheld_note, bool):
         raise ImportProblem('"unheld_roles_note" must be true or false')
+    shared_warning = options.get("shared_accountable_warning", True)
+    if not isinstance(shared_warning, bool):
+        raise ImportProblem('"shared_accountable_warning" must be true or false')
 
     roles = []
     limits.check_roles(len(_list(matrix, "roles", "matrix")))
@@ -244,6 +248,7 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
         overload_percent=percent,
         overlap_threshold=threshold,
         unheld_roles_note=unheld_note,
+        shared_accountable_warning=shared_warning,
         exported_at=exported_at,
     )
 

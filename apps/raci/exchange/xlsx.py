@@ -94,6 +94,7 @@ ABOUT_ACCOUNTABLE_DOES_WORK = "Accountable does the work"
 ABOUT_OVERLOAD_PERCENT = "Overload percent"
 ABOUT_OVERLAP_THRESHOLD = "Overlap warning at"
 ABOUT_UNHELD_NOTE = "Note roles nobody holds"
+ABOUT_SHARED_WARNING = "Warn about an Accountable role several hold"
 ABOUT_EXPORTED_AT = "Exported at"
 ABOUT_SOURCE = "Source matrix"
 
@@ -405,6 +406,7 @@ def _write_about(ws: Worksheet, doc: MatrixDocument) -> None:
         (ABOUT_OVERLOAD_PERCENT, doc.overload_percent),
         (ABOUT_OVERLAP_THRESHOLD, doc.overlap_threshold),
         (ABOUT_UNHELD_NOTE, "yes" if doc.unheld_roles_note else "no"),
+        (ABOUT_SHARED_WARNING, "yes" if doc.shared_accountable_warning else "no"),
         (ABOUT_EXPORTED_AT, doc.exported_at.isoformat() if doc.exported_at else ""),
         (ABOUT_SOURCE, doc.slug),
     ]
@@ -475,6 +477,8 @@ def _read_workbook(workbook, title: str) -> MatrixDocument:
     doc.overlap_threshold = _threshold(about.get(ABOUT_OVERLAP_THRESHOLD.lower(), ""))
     unheld = about.get(ABOUT_UNHELD_NOTE.lower(), "")
     doc.unheld_roles_note = _yes(unheld) if unheld else True
+    shared = about.get(ABOUT_SHARED_WARNING.lower(), "")
+    doc.shared_accountable_warning = _yes(shared) if shared else True
     layout = _Layout(doc, header, body)
     layout.attach_comments(_comments(workbook, ws))
     if ROLES_SHEET in workbook.sheetnames and workbook[ROLES_SHEET] is not ws:
