@@ -1,6 +1,7 @@
 """The stylesheet for the schemes' letters, generated from the scheme data."""
 
 from functools import cache
+from urllib.parse import quote
 
 from .schemes import SCHEMES
 
@@ -22,6 +23,18 @@ def scheme_stylesheet() -> str:
             else:
                 continue
             rules.append(
-                f"{selector} {{ --letter-bg: {letter.color}; --letter-ink: {letter.ink}; }}"
+                f"{selector} {{ --letter-bg: {letter.color}; --letter-ink: {letter.ink}; "
+                f"--letter-badge: {badge(letter.color)}; }}"
             )
     return "\n".join(rules) + "\n"
+
+
+def badge(color: str) -> str:
+    """A grid cell's badge, a rounded square of ``color``, as a CSS image: drawn as the cell's
+    background, it adds no box to the 3,600 or 20,000 cells (a pseudo-element per cell doubled
+    what the browser lays out and paints on every keystroke)."""
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' width='30' height='30'>"
+        f"<rect width='30' height='30' rx='6' fill='{color}'/></svg>"
+    )
+    return f'url("data:image/svg+xml,{quote(svg, safe=" =/:\'")}")'

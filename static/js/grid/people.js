@@ -11,7 +11,8 @@ import { focusCell } from "./focus.js";
 
 // What a dimmed column looks like (people.css defines the colours): its letters all one grey,
 // its head and summary grey.
-const DIM_CELL = "--letter-bg: var(--dim-bg); --letter-ink: var(--dim-ink); color: var(--dim-ink);";
+const DIM_CELL =
+  "--letter-bg: var(--dim-bg); --letter-ink: var(--dim-ink); --letter-badge: var(--dim-badge); color: var(--dim-ink);";
 const DIM_REST = "filter: grayscale(1); color: var(--dim-ink);";
 const sheet =
   typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype
