@@ -37,4 +37,4 @@ def badge(color: str) -> str:
         "<svg xmlns='http://www.w3.org/2000/svg' width='30' height='30'>"
         f"<rect width='30' height='30' rx='6' fill='{color}'/></svg>"
     )
-    return f'url("data:image/svg+xml,{quote(svg, safe=" =/:\'")}")'
+    return f'url("data:image/svg+xml,{quote(svg, safe=" =/:'")}")'
