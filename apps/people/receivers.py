@@ -1,10 +1,10 @@
 """Keeping the matrices' cached holders current (apps/matrices/holders.py).
 
 The holders are cached with a matrix's structure, under its structure version, which
-``services.holders_set`` raises. Two things change them without it: a user's name edited (in
-the admin), which the column heads show, and a person deleted with their user or team. Both
-only mark the structure of the matrices concerned out of date, as apps/matrices/receivers.py
-does for a role's name.
+``services.holders_set`` raises. Three things change them without it: a user's name edited (in
+the admin), which the column heads show, a named person renamed, and a person deleted with their
+user or team. Each only marks the structure of the matrices concerned out of date, as
+apps/matrices/receivers.py does for a role's name.
 
 A member who leaves a team, or is removed from it, stops being one of its users; the roles they
 held stay held, by a person without an account under their name, so that the team sees who it
@@ -33,6 +33,14 @@ def user_saved(sender, instance, created: bool = False, raw: bool = False, **kwa
     if created or raw or (update_fields is not None and not NAME_FIELDS & set(update_fields)):
         return  # a login saves the time of the last login only
     _outdate(Matrix.objects.filter(holders__person__user=instance))
+
+
+@receiver(post_save, sender=Person, dispatch_uid="people_person_saved")
+def person_saved(sender, instance: Person, created: bool = False, raw: bool = False, **kwargs):
+    update_fields = kwargs.get("update_fields")
+    if created or raw or (update_fields is not None and "name" not in update_fields):
+        return
+    _outdate(Matrix.objects.filter(holders__person=instance))  # renamed
 
 
 @receiver(pre_delete, sender=Person, dispatch_uid="people_person_deleted")

@@ -14,7 +14,7 @@ from django.db import transaction
 from apps.accounts.models import Membership, Team
 from apps.catalog.models import Role
 from apps.matrices.changes import Action, announce
-from apps.matrices.models import Matrix, MatrixRole, new_structure_version
+from apps.matrices.models import Matrix, MatrixRole
 from apps.matrices.services import EditError, structure_changed
 
 from .models import Holder, Person
@@ -47,14 +47,20 @@ def people_for_users(*, team: Team, users: Iterable) -> list[Person]:
     return list(Person.objects.filter(team=team, user__in=list(users)).select_related("user"))
 
 
-def person_create(*, team: Team, name: str) -> Person:
-    """A named person without an account; the team's person of that name if there is one
-    (names are matched case-insensitively)."""
+def _person_name(name: str) -> str:
+    """A named person's name, its spaces folded; EditError when it is empty or too long."""
     name = " ".join(name.split())
     if not name:
         raise EditError("Give the person a name.")
     if len(name) > NAME_MAX:
         raise EditError(f"A name has at most {NAME_MAX} characters.")
+    return name
+
+
+def person_create(*, team: Team, name: str) -> Person:
+    """A named person without an account; the team's person of that name if there is one
+    (names are matched case-insensitively)."""
+    name = _person_name(name)
     existing = Person.objects.filter(team=team, user__isnull=True, name__iexact=name).first()
     return existing or Person.objects.create(team=team, name=name)
 
@@ -157,21 +163,16 @@ def holders_restore(*, matrix: Matrix, role: Role, state: dict, by=None) -> bool
 @transaction.atomic
 def person_rename(*, person: Person, name: str) -> Person:
     """Rename a named person without an account (a user's name is their account's). The column
-    heads and exports of the matrices where they hold a role show the new name."""
+    heads and exports of the matrices where they hold a role show the new name (their cached
+    holders are outdated by apps/people/receivers.py)."""
     if person.has_account:
         raise EditError("A member's name is the one of their account.")
-    name = " ".join(name.split())
-    if not name:
-        raise EditError("Give the person a name.")
-    if len(name) > NAME_MAX:
-        raise EditError(f"A name has at most {NAME_MAX} characters.")
+    name = _person_name(name)
     taken = Person.objects.filter(team=person.team_id, user__isnull=True, name__iexact=name)
     if taken.exclude(pk=person.pk).exists():
         raise EditError(f"{name} is already one of the team's people.")
     person.name = name
     person.save(update_fields=["name"])
-    # The holders are cached with each matrix's structure (apps/matrices/holders.py).
-    Matrix.objects.filter(holders__person=person).update(structure_version=new_structure_version())
     return person
 
 
