@@ -284,7 +284,6 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-# Uploads: imports larger than this are refused with a message (bytes).
 # Background work (mail, webhooks): Django's tasks framework, queued in the database and run by
 # a worker process (`manage.py db_worker`; `make run` starts one beside the server). Never in a
 # request. Tests may swap in the immediate backend where they do not test the worker itself.
@@ -295,6 +294,7 @@ TASKS = {
     }
 }
 
+# Uploads: imports larger than this are refused with a message (bytes).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
