@@ -95,7 +95,7 @@ def write_xlsx(doc: MatrixDocument) -> bytes:
     matrix.title = MATRIX_SHEET
     _write_matrix(matrix, doc, scheme)
     _write_roles(workbook.create_sheet(ROLES_SHEET), doc.roles)
-    _write_people(workbook.create_sheet(PEOPLE_SHEET), doc.roles)
+    _write_people(workbook.create_sheet(PEOPLE_SHEET), doc)
     _write_findings(workbook.create_sheet(FINDINGS_SHEET), doc.findings)
     _write_about(workbook.create_sheet(ABOUT_SHEET), doc)
     _keep_as_text(workbook)
@@ -265,21 +265,28 @@ def _write_roles(ws: Worksheet, roles: Sequence[RoleDoc]) -> None:
     ws.freeze_panes = "B2"
 
 
-def _write_people(ws: Worksheet, roles: Sequence[RoleDoc]) -> None:
+HOLDERS_NOT_SHARED = (
+    "Who holds these roles is seen by the team only; a share link does not show it."
+)
+
+
+def _write_people(ws: Worksheet, doc: MatrixDocument) -> None:
     header_font = Font(bold=True, color=_INK)
     for column, label in enumerate(PEOPLE_COLUMNS, 1):
         cell = ws.cell(1, column, label)
         cell.font = header_font
         cell.fill = _HEADER_FILL
     row = 2
-    for role in roles:
+    for role in doc.roles:
         for holder in role.holders:
             ws.cell(row, 1, _text(role.name)).font = Font(bold=True)
             ws.cell(row, 2, _text(holder.name))
             if holder.username:
                 ws.cell(row, 3, _text(holder.username)).font = Font(color=_MUTED)
             row += 1
-    if row == 2:
+    if doc.holders_hidden:
+        ws.cell(2, 1, HOLDERS_NOT_SHARED).font = Font(color=_MUTED)
+    elif row == 2:
         ws.cell(2, 1, "Nobody holds a role of this matrix yet.").font = Font(color=_MUTED)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 30
