@@ -46,50 +46,65 @@ class _Lines(Flowable):
                 canvas.drawString(0, baseline, run.text)
 
 
-class _Marked(Flowable):
-    """A letter with a footnote number after it, raised: the cell has a note."""
+class _Letter:
+    """A letter cell of the grid, drawn by ``_GridTable``: its fill, its letter in its ink and,
+    when the cell has a note, the note's number after the letter, raised.
 
-    def __init__(self, code: str, number: int, font: str, size: float, ink: colors.Color):
-        super().__init__()
+    The grid draws a cell's fill itself rather than by a BACKGROUND command per cell: ReportLab
+    goes through every style command of a table at each page break, so per-cell commands made
+    a long grid cost the square of its length.
+    """
+
+    __slots__ = ("code", "fill", "font", "ink", "number", "size")
+
+    def __init__(self, code, fill, ink, font, size, number=0):
         self.code = code
-        self.number = str(number)
+        self.fill = fill  # None: an empty cell with a note
+        self.ink = ink
         self.font = font
         self.size = size
-        self.ink = ink
-        self.height = size * 1.2
-        self.width = 0.0
+        self.number = number
 
-    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-        self.width = aW
-        return aW, self.height
-
-    def draw(self) -> None:
-        canvas = self.canv
-        small = self.size * 0.62
-        code_width = _width(self.code, self.font, self.size)
-        number_width = _width(self.number, self.font, small)
-        baseline = self.size * 0.32
+    def draw(self, canvas, x: float, y: float, width: float, height: float, style) -> None:
+        size = self.size
+        if self.fill is not None:
+            canvas.setFillColor(self.fill)
+            canvas.rect(x, y, width, height, stroke=0, fill=1)
         canvas.setFillColor(self.ink)
+        if not self.number:  # where ReportLab puts one line of text, vertically centred
+            bottom, top = style.bottomPadding, style.topPadding
+            baseline = y + (bottom + height - top + size * 1.2) / 2 - size
+            canvas.setFont(self.font, size)
+            canvas.drawCentredString(x + width / 2, baseline, self.code)
+            return
+        inner = height - style.topPadding - style.bottomPadding
+        baseline = y + style.bottomPadding + (inner - size * 1.2) / 2 + size * 0.32
+        small = size * 0.62
+        number = str(self.number)
         if not self.code:  # a note on an empty cell: just the number, a little larger
             canvas.setFont(self.font, small * 1.2)
-            canvas.drawCentredString(self.width / 2, baseline, self.number)
+            canvas.drawCentredString(x + width / 2, baseline, number)
             return
-        x = (self.width - code_width) / 2
-        canvas.setFont(self.font, self.size)
-        canvas.drawString(x, baseline, self.code)
+        code_width = _width(self.code, self.font, size)
+        left = x + (width - code_width) / 2
+        canvas.setFont(self.font, size)
+        canvas.drawString(left, baseline, self.code)
         canvas.setFont(self.font, small)
-        number_x = min(x + code_width + 0.6, self.width - number_width + 2)
-        canvas.drawString(number_x, baseline + self.size * 0.45, self.number)
+        number_x = min(left + code_width + 0.6, x + width - _width(number, self.font, small) + 2)
+        canvas.drawString(number_x, baseline + size * 0.45, number)
 
 
 class _GridTable(Table):
-    """A Table that does not draw its empty cells (most cells of a matrix are empty).
+    """A Table that does not draw its empty cells (most cells of a matrix are empty) and draws
+    its ``_Letter`` cells itself.
 
-    Overrides a private method of ReportLab's Table; should it be renamed, the override is
-    simply not called and the grid is drawn as before, a little slower.
+    Overrides a private method of ReportLab's Table (3.x and 4.x); tests/raci/test_export_pdf.py
+    reads the letters back, so a rename there fails the tests rather than the grid.
     """
 
     def _drawCell(self, cellval, cellstyle, pos, size):
-        if cellval.__class__ is str and not cellval:
-            return
-        super()._drawCell(cellval, cellstyle, pos, size)
+        kind = cellval.__class__
+        if kind is _Letter:
+            cellval.draw(self.canv, pos[0], pos[1], size[0], size[1], cellstyle)
+        elif kind is not str or cellval:
+            super()._drawCell(cellval, cellstyle, pos, size)

@@ -9,8 +9,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
 from ...schemes import Letter, Scheme, letter_named
+from ..budget import Budget, check
 from ..document import ActivityDoc, MatrixDocument, RoleDoc
-from .flowables import _GridTable, _Lines, _Marked, _Run
+from .flowables import _GridTable, _Letter, _Lines, _Run
 from .style import (
     ACTIVITY_MAX,
     ACTIVITY_MIN,
@@ -81,6 +82,7 @@ def _grid(
     notes: dict[tuple[int, str], _Note],
     fonts: _Fonts,
     styles: _Styles,
+    budget: Budget | None = None,
 ) -> list[Flowable]:
     if not doc.activity_count:
         return [Paragraph("This matrix has no activities yet.", styles.body)]
@@ -95,7 +97,7 @@ def _grid(
             caption = f"Roles {first}{dash}{last} of {len(doc.roles)}"
             if number:
                 story.append(PageBreak())
-        story.append(_grid_table(doc, scheme, group, notes, caption, fonts))
+        story.append(_grid_table(doc, scheme, group, notes, caption, fonts, budget))
         start += len(group)
     return story
 
@@ -107,6 +109,7 @@ def _grid_table(
     notes: dict[tuple[int, str], _Note],
     caption: str | None,
     fonts: _Fonts,
+    budget: Budget | None = None,
 ) -> Table:
     """One table: every activity, with the given role columns.
 
@@ -182,9 +185,10 @@ def _grid_table(
     body = head + 1
     style.append(("FONT", (1, body), (-1, -1), bold, letter_size, letter_size * 1.2))
 
-    fills: dict[str, tuple[colors.Color, colors.Color]] = {}
+    letters: dict[str, _Letter] = {}
     index = 0
     for phase in doc.phases:
+        check(budget)
         band = len(rows)
         name = _line(phase.name) or "(no phase name)"
         lines = _wrap(name, bold, band_size, table_width - 2 * pad, MAX_LINES)
@@ -196,26 +200,27 @@ def _grid_table(
             ("ALIGN", (0, band), (-1, band), "LEFT"),
         ]
         for activity in phase.activities:
-            row_number = len(rows)
             first, height = _activity_cell(activity, activity_size, activity_inner, fonts)
             row: list[object] = [first]
-            for column, role in enumerate(roles, start=1):
+            for role in roles:
                 code = activity.cells.get(role.key) or ""
                 note = notes.get((index, role.key))
-                ink = INK
-                if code:
-                    if code not in fills:
-                        letter = _letter(scheme, code)
-                        fills[code] = colors.HexColor(letter.color), colors.HexColor(letter.ink)
-                    fill, ink = fills[code]
-                    cell = (column, row_number)
-                    style.append(("BACKGROUND", cell, cell, fill))
-                    style.append(("TEXTCOLOR", cell, cell, ink))
-                text = _line(code) if code else ""
+                if not code and note is None:
+                    row.append("")
+                    continue
+                if code and code not in letters:
+                    letter = _letter(scheme, code)
+                    fill, ink = colors.HexColor(letter.color), colors.HexColor(letter.ink)
+                    letters[code] = _Letter(_line(code), fill, ink, bold, letter_size)
                 if note is None:
-                    row.append(text)
-                else:
-                    row.append(_Marked(text, note.number, bold, letter_size, ink))
+                    row.append(letters[code])  # one object for every cell of that letter
+                    continue
+                plain = letters.get(code)
+                row.append(
+                    _Letter(plain.code, plain.fill, plain.ink, bold, letter_size, note.number)
+                    if plain
+                    else _Letter("", None, INK, bold, letter_size, note.number)
+                )
             rows.append(row)
             heights.append(max(height, letter_height if roles else 0) + vertical)
             index += 1

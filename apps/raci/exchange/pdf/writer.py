@@ -7,6 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from ..budget import Budget, check
 from ..document import MatrixDocument
 from .grid import _grid, _number_notes
 from .sections import _appendix, _findings, _heading_block, _legend, _notes
@@ -21,8 +22,11 @@ from .style import (
 from .text import _clip, _date, _Fonts, _fonts, _line, _truncate
 
 
-def write_pdf(doc: MatrixDocument, *, generated_at: datetime | None = None) -> bytes:
-    """The matrix as a PDF document (landscape A4)."""
+def write_pdf(
+    doc: MatrixDocument, *, generated_at: datetime | None = None, budget: Budget | None = None
+) -> bytes:
+    """The matrix as a PDF document (landscape A4); ``budget`` is checked on every page and
+    every phase of the grid (``ExportStopped`` when it is spent)."""
     fonts = _fonts()
     styles = _Styles(fonts)
     scheme = doc.scheme_definition
@@ -34,7 +38,7 @@ def write_pdf(doc: MatrixDocument, *, generated_at: datetime | None = None) -> b
     story: list[Flowable] = []
     story += _heading_block(doc, scheme, title, moment, styles)
     story += _legend(scheme, fonts)
-    story += _grid(doc, scheme, notes, fonts, styles)
+    story += _grid(doc, scheme, notes, fonts, styles, budget)
     story += _notes(notes, fonts, styles)
     story += _findings(doc.findings, fonts, styles)
     story += _appendix(doc.roles, fonts, styles)
@@ -64,17 +68,18 @@ def write_pdf(doc: MatrixDocument, *, generated_at: datetime | None = None) -> b
         bottomPadding=0,
         id="body",
     )
-    page = PageTemplate("page", frames=[frame], onPage=_footer(title, _date(moment), fonts))
+    page = PageTemplate("page", frames=[frame], onPage=_footer(title, _date(moment), fonts, budget))
     template.addPageTemplates([page])
     template.build(story)
     return buffer.getvalue()
 
 
-def _footer(title: str, date: str, fonts: _Fonts):
+def _footer(title: str, date: str, fonts: _Fonts, budget: Budget | None):
     size = 7
     right_width = 30 * mm
 
     def draw(canvas: Canvas, template: BaseDocTemplate) -> None:
+        check(budget)  # at the start of each page
         canvas.saveState()
         canvas.setFont(fonts.regular, size)
         canvas.setFillColor(MUTED)

@@ -4,8 +4,9 @@ A sheet declares its used range (<dimension>), and a cell may sit at XFD1048576:
 can claim 17 billion cells, and iterating that range (even openpyxl's read-only rows, padded to
 it) takes gigabytes and minutes. So the workbook is opened read-only, each sheet's XML is
 streamed for the cells it holds, and reading stops, with a message, as soon as a sheet holds
-more than an import of MAX_ACTIVITIES x MAX_ROLES can use. The parts openpyxl reads whole when
-it opens a workbook (shared strings, styles...) are checked first, from the zip, the same way.
+more than an import of limits.MAX_ACTIVITIES x limits.MAX_ROLES can use. The parts openpyxl
+reads whole when it opens a workbook (shared strings, styles...) are checked first, from the
+zip, the same way.
 """
 
 import io
@@ -25,16 +26,29 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import COMMENTS_NS, SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
+from .. import limits
 from ..cells import restore
-from ..limits import MAX_ACTIVITIES, MAX_ROLES
 from ..problems import ImportProblem
 
-TABLE_COLUMNS = MAX_ROLES + 2  # Phase, Activity and the roles
-TABLE_ROWS = MAX_ACTIVITIES + 100  # and the title, header, legend or notes around them
-# XML elements a sheet may hold: a cell is one or two (its value), a row one more, and a few
-# thousand describe the sheet (views, column widths...).
-SHEET_ELEMENTS = TABLE_ROWS * (2 * TABLE_COLUMNS + 1) + 20_000
-MAX_COMMENTS = 25 * MAX_ACTIVITIES  # notes on cells and descriptions of activities
+
+def table_columns() -> int:
+    return limits.MAX_ROLES + 2  # Phase, Activity and the roles
+
+
+def table_rows() -> int:
+    return limits.MAX_ACTIVITIES + 100  # and the title, header, legend or notes around them
+
+
+def sheet_elements() -> int:
+    """XML elements a sheet may hold: a cell is one or two (its value), a row one more, and a
+    few thousand describe the sheet (views, column widths...)."""
+    return table_rows() * (2 * table_columns() + 1) + 20_000
+
+
+def max_comments() -> int:
+    return 25 * limits.MAX_ACTIVITIES  # notes on cells and descriptions of activities
+
+
 # The whole file unzipped; each part that openpyxl reads whole, in bytes and in XML tags (the
 # shared strings hold every text of the workbook, so they get more).
 MAX_UNCOMPRESSED_BYTES = 100_000_000
@@ -50,8 +64,8 @@ _ROW, _SHEET_DATA = f"{_MAIN}row", f"{_MAIN}sheetData"
 
 def _too_much(where: str) -> ImportProblem:
     return ImportProblem(
-        f"{where} holds more than an import can use: at most {MAX_ACTIVITIES:,} activities "
-        f"and {MAX_ROLES} roles. Copy the matrix alone into a new workbook, or split it."
+        f"{where} holds more than an import can use: at most {limits.MAX_ACTIVITIES:,} activities "
+        f"and {limits.MAX_ROLES} roles. Copy the matrix alone into a new workbook, or split it."
     )
 
 
@@ -144,7 +158,7 @@ def _parsed_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict]]]:
     """The rows the sheet's XML holds, in order, each as (row number, its cells as openpyxl
     parses them: dicts of row, column, value, data_type, style_id). No padding to the declared
     range and no empty rows for the gaps; nothing after the sheet's data is parsed. Refuses a
-    sheet of more than SHEET_ELEMENTS elements.
+    sheet of more than ``sheet_elements()`` elements.
 
     openpyxl's read-only sheets parse with its WorkSheetParser too, but pad every row and fill
     every gap up to the declared range; this drives the parser's own ``parse_row`` over the
@@ -159,7 +173,7 @@ def _parsed_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict]]]:
         date_formats=workbook._date_formats,
         timedelta_formats=workbook._timedelta_formats,
     )
-    elements = 0
+    elements, most = 0, sheet_elements()
     root = data = None
     in_row = False
     with ws._get_source() as source:
@@ -173,7 +187,7 @@ def _parsed_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict]]]:
                     data = element
                 continue
             elements += 1
-            if elements > SHEET_ELEMENTS:
+            if elements > most:
                 raise _too_much(f'The sheet "{ws.title}"')
             if element.tag == _ROW:
                 yield _parse_row(parser, element)
@@ -258,10 +272,11 @@ def sheet_rows(ws: ReadOnlyWorksheet) -> tuple[Rows, Places]:
 
     The table reader strips every cell; a cell we neutralised (``'\tx``) is text on purpose,
     leading or trailing white space included, so those are kept aside to be put back. Content
-    beyond TABLE_COLUMNS, or more than TABLE_ROWS rows with content, is refused.
+    beyond ``table_columns()``, or more than ``table_rows()`` rows with content, is refused.
     """
     rows: Rows = []
     exact: Places = {}
+    columns, most = table_columns(), table_rows()
     for number, cells in _cells(ws):
         texts: dict[int, str] = {}
         for parsed in cells:
@@ -273,21 +288,21 @@ def sheet_rows(ws: ReadOnlyWorksheet) -> tuple[Rows, Places]:
             if not text.strip():
                 continue
             index = cell.column - 1
-            if index >= TABLE_COLUMNS:
+            if index >= columns:
                 raise ImportProblem(
                     f'Cell {cell.coordinate} of the sheet "{ws.title}" is beyond the columns an '
-                    f"import reads: Phase, Activity and at most {MAX_ROLES} roles, up to column "
-                    f"{get_column_letter(TABLE_COLUMNS)}."
+                    f"import reads: Phase, Activity and at most {limits.MAX_ROLES} roles, up to "
+                    f"column {get_column_letter(columns)}."
                 )
             texts[index] = text
             if quoted and isinstance(cell.value, str) and text != text.strip():
                 exact[number, index] = text
         if not texts:
             continue
-        if len(rows) == TABLE_ROWS:
+        if len(rows) == most:
             raise ImportProblem(
-                f'The sheet "{ws.title}" has more than {TABLE_ROWS:,} rows with something in '
-                f"them; an import takes at most {MAX_ACTIVITIES:,} activities."
+                f'The sheet "{ws.title}" has more than {most:,} rows with something in '
+                f"them; an import takes at most {limits.MAX_ACTIVITIES:,} activities."
             )
         line = [""] * (max(texts) + 1)
         for index, text in texts.items():
@@ -299,7 +314,7 @@ def sheet_rows(ws: ReadOnlyWorksheet) -> tuple[Rows, Places]:
 def sheet_comments(workbook, ws: ReadOnlyWorksheet) -> Places:
     """The comments on the sheet's cells, by (row number, column index) within the table's
     columns. openpyxl reads no comments in read-only mode: they are streamed here from the
-    sheet's comments part (at most MAX_COMMENTS)."""
+    sheet's comments part (at most ``max_comments()``)."""
     archive = workbook._archive  # the open zip (openpyxl keeps it for read-only sheets)
     rels_path = get_rels_path(ws._worksheet_path)
     if rels_path not in archive.namelist():
@@ -320,16 +335,16 @@ def sheet_comments(workbook, ws: ReadOnlyWorksheet) -> Places:
 def _comment_part(source, sheet: str) -> Places:
     authors: list[str] = []
     found: Places = {}
-    count = 0
+    count, most, columns = 0, max_comments(), table_columns()
     for _, element in iterparse(source):
         if element.tag == f"{_MAIN}author":
             authors.append(element.text or "")
         elif element.tag == f"{_MAIN}comment":
             count += 1
-            if count > MAX_COMMENTS or len(authors) > MAX_COMMENTS:
+            if count > most or len(authors) > most:
                 raise _too_much(f'The comments of the sheet "{sheet}"')
             row, column = coordinate_to_tuple(element.get("ref", ""))
-            if column <= TABLE_COLUMNS:
+            if column <= columns:
                 author = _author(authors, element.get("authorId", ""))
                 found[row, column - 1] = _comment_text(_runs(element), author)
             element.clear()

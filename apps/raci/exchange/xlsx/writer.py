@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...rules import Finding, Severity, summarize
 from ...schemes import Letter, Scheme, letter_named
+from ..budget import Budget, check
 from ..cells import FORMULA_STARTS
 from ..document import MatrixDocument, RoleDoc
 from .sheets import (
@@ -63,12 +64,14 @@ def _text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def _keep_as_text(workbook: Workbook) -> None:
+def _keep_as_text(workbook: Workbook, budget: Budget | None = None) -> None:
     """Formula injection: text that looks like a formula is stored as a string cell with
     Excel's own "quote prefix" (what typing a leading apostrophe does), so no spreadsheet
     evaluates it, and nobody sees an apostrophe that is not in the name."""
     for ws in workbook.worksheets:
-        for row in ws.iter_rows():
+        for number, row in enumerate(ws.iter_rows()):
+            if number % 100 == 0:
+                check(budget)
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith((*FORMULA_STARTS, "'")):
                     cell.data_type = "s"
@@ -87,18 +90,20 @@ def _comment(text: str, *, lines: int = 4) -> Comment:
     return comment
 
 
-def write_xlsx(doc: MatrixDocument) -> bytes:
-    """The document as an .xlsx workbook (Matrix, Roles, People, Findings and About sheets)."""
+def write_xlsx(doc: MatrixDocument, *, budget: Budget | None = None) -> bytes:
+    """The document as an .xlsx workbook (Matrix, Roles, People, Findings and About sheets);
+    ``budget`` is checked every few rows (``ExportStopped`` when it is spent)."""
     scheme = doc.scheme_definition
     workbook = Workbook()
     matrix = workbook.active
     matrix.title = MATRIX_SHEET
-    _write_matrix(matrix, doc, scheme)
+    _write_matrix(matrix, doc, scheme, budget)
     _write_roles(workbook.create_sheet(ROLES_SHEET), doc.roles)
     _write_people(workbook.create_sheet(PEOPLE_SHEET), doc)
     _write_findings(workbook.create_sheet(FINDINGS_SHEET), doc.findings)
     _write_about(workbook.create_sheet(ABOUT_SHEET), doc)
-    _keep_as_text(workbook)
+    _keep_as_text(workbook, budget)
+    check(budget)
     workbook.properties.title = _plain(doc.title)
     workbook.properties.creator = AUTHOR
     out = io.BytesIO()
@@ -142,7 +147,9 @@ class _Styles:
         )
 
 
-def _write_matrix(ws: Worksheet, doc: MatrixDocument, scheme: Scheme) -> None:
+def _write_matrix(
+    ws: Worksheet, doc: MatrixDocument, scheme: Scheme, budget: Budget | None = None
+) -> None:
     roles = doc.roles
     keys = [role.key for role in roles]
     last_column = FIRST_ROLE_COLUMN + len(roles) - 1 if roles else 2
@@ -185,6 +192,8 @@ def _write_matrix(ws: Worksheet, doc: MatrixDocument, scheme: Scheme) -> None:
         phase_name = _text(phase.name)
         for index, activity in enumerate(phase.activities):
             row += 1
+            if row % 100 == 0:
+                check(budget)
             styles.apply(ws.cell(row, 1, phase_name), (band, index == 0))
             cell = ws.cell(row, 2, _text(activity.name))
             styles.apply(cell, band)
