@@ -422,6 +422,7 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
                 password=password,
                 slugs=[target.slug for target in targets],
                 quick=plan.quick,
+                reference=browser.REFERENCE,
             )
             timings = measure_http(session, plan, targets, warmup=args.workers)
             session.close()
@@ -454,10 +455,9 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
         except BenchError as error:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
     run = merge(timings, counts)
+    sizes = {t.slug: t.size for t in targets} | {"reference": browser.REFERENCE_SIZE}
     run["browser"] = {
-        next(t.size for t in targets if t.slug == slug): figures
-        for slug, figures in in_browser.items()
-        if slug != "skipped"
+        sizes[slug]: figures for slug, figures in in_browser.items() if slug != "skipped"
     } or in_browser
     if not load_result.get("skipped"):
         load_result["ratio"] = ratio(load_result["rps"], run["floor"]["rps"])
