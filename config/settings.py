@@ -5,6 +5,7 @@ stops the process with ImproperlyConfigured instead of being silently replaced b
 """
 
 import importlib.util
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -131,6 +132,17 @@ for _origin in CSRF_TRUSTED_ORIGINS:
 # BEHIND_TLS_PROXY=true: a reverse proxy terminates TLS and sets X-Forwarded-Proto; implies HTTPS.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 HTTPS = env_bool("HTTPS", False) or BEHIND_TLS_PROXY
+# The proxies whose X-Forwarded-For is believed (apps/accounts/client_address.py): addresses or
+# networks, comma-separated; set but empty, none. Unset, the proxy on this host (127.0.0.1, ::1)
+# behind a TLS proxy, and none otherwise. The server commands read the same variable.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"] if BEHIND_TLS_PROXY else [])
+for _proxy in TRUSTED_PROXY_IPS:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_IPS entry {_proxy!r} is not an IP address or network."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
