@@ -296,6 +296,14 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Open live streams (apps/live/gate.py), per server process: per visitor's address (a room of
+# phones behind one NAT shares one), and per browser session (its tabs).
+LIVE_STREAMS_PER_ADDRESS = env_int("LIVE_STREAMS_PER_ADDRESS", 200)
+LIVE_STREAMS_PER_SESSION = env_int("LIVE_STREAMS_PER_SESSION", 20)
+for _name in ("LIVE_STREAMS_PER_ADDRESS", "LIVE_STREAMS_PER_SESSION"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+
 # Background work (mail, webhooks): Django's tasks framework, queued in the database and run by
 # a worker process (`manage.py db_worker`; `make run` starts one beside the server). Never in a
 # request. Tests may swap in the immediate backend where they do not test the worker itself.
