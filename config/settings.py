@@ -5,6 +5,7 @@ stops the process with ImproperlyConfigured instead of being silently replaced b
 """
 
 import importlib.util
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -131,6 +132,17 @@ for _origin in CSRF_TRUSTED_ORIGINS:
 # BEHIND_TLS_PROXY=true: a reverse proxy terminates TLS and sets X-Forwarded-Proto; implies HTTPS.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 HTTPS = env_bool("HTTPS", False) or BEHIND_TLS_PROXY
+# The proxies whose X-Forwarded-For is believed (apps/accounts/client_address.py): addresses or
+# networks, comma-separated; set but empty, none. Unset, the proxy on this host (127.0.0.1, ::1)
+# behind a TLS proxy, and none otherwise. The server commands read the same variable.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"] if BEHIND_TLS_PROXY else [])
+for _proxy in TRUSTED_PROXY_IPS:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_IPS entry {_proxy!r} is not an IP address or network."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -283,6 +295,14 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Open live streams (apps/live/gate.py), per server process: per visitor's address (a room of
+# phones behind one NAT shares one), and per browser session (its tabs).
+LIVE_STREAMS_PER_ADDRESS = env_int("LIVE_STREAMS_PER_ADDRESS", 200)
+LIVE_STREAMS_PER_SESSION = env_int("LIVE_STREAMS_PER_SESSION", 20)
+for _name in ("LIVE_STREAMS_PER_ADDRESS", "LIVE_STREAMS_PER_SESSION"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
 
 # Background work (mail, webhooks): Django's tasks framework, queued in the database and run by
 # a worker process (`manage.py db_worker`; `make run` starts one beside the server). Never in a
