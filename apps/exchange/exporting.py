@@ -53,14 +53,14 @@ async def export_response(
     limit = fmt.max_cells()
     if limit is not None and cells > limit:
         context = {"reason": "size", "cells": cells, "limit": limit}
-        return await _refusal(request, fmt, doc, url_for, context, status=413)
+        return await _refusal(request, fmt, doc, url_for, context, status=422)
     try:
         body = await asyncio.to_thread(fmt.write, doc, budget)
     except asyncio.CancelledError:  # the client has gone: stop the writer at its next check
         budget.stop()
         raise
-    except ExportStopped as stopped:
-        context = {"reason": "time", "seconds": stopped.seconds}
+    except ExportStopped:
+        context = {"reason": "time", "seconds": budget.seconds}
         return await _refusal(request, fmt, doc, url_for, context, status=503)
     response = HttpResponse(body, content_type=fmt.content_type)
     stamp = doc.exported_at.strftime("%Y-%m-%d")
