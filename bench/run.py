@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
-from . import browser, fanout, queries
+from . import browser, fanout, largest, queries
 from . import server as srv
 from .client import BenchError, Session
 from .stats import ratio, summary
@@ -424,6 +424,7 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
                 quick=plan.quick,
             )
             timings = measure_http(session, plan, targets, warmup=args.workers)
+            biggest = largest.measure(session, quick=plan.quick, log=log)
             session.close()
             load_result = load.run(
                 server=server,
@@ -454,6 +455,7 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
         except BenchError as error:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
     run = merge(timings, counts)
+    run["largest"] = biggest
     run["browser"] = {
         next(t.size for t in targets if t.slug == slug): figures
         for slug, figures in in_browser.items()
