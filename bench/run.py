@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
-from . import browser, fanout, queries
+from . import browser, fanout, largest, queries
 from . import server as srv
 from .client import BenchError, Session
 from .stats import ratio, summary
@@ -425,6 +425,7 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
                 reference=browser.REFERENCE,
             )
             timings = measure_http(session, plan, targets, warmup=args.workers)
+            biggest = largest.measure(session, quick=plan.quick, log=log)
             session.close()
             load_result = load.run(
                 server=server,
@@ -456,6 +457,7 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
     run = merge(timings, counts)
     sizes = {t.slug: t.size for t in targets} | {"reference": browser.REFERENCE_SIZE}
+    run["largest"] = biggest
     run["browser"] = {
         sizes[slug]: figures for slug, figures in in_browser.items() if slug != "skipped"
     } or in_browser

@@ -105,6 +105,7 @@ def evaluate(results: dict) -> list[Check]:
         _under("XLSX 1000x20 median", _get(exports, "xlsx", EXPORT_SIZE, "median_ms"), 2000, "ms"),
         _under("PDF 300x12 median", _get(exports, "pdf", PAGE_SIZE, "median_ms"), 1000, "ms"),
     ]
+    checks += largest_checks(results.get("largest"))
     load = results.get("workshop_load")
     if load and not load.get("skipped"):
         checks += [
@@ -152,6 +153,60 @@ def evaluate(results: dict) -> list[Check]:
                 "",
             ),
         ]
+    return checks
+
+
+# The largest matrix an import takes, served in seconds (issue "Hardening, round two", item 4;
+# docs/deploy.md, "Size limits"): its import, its page, each export or the format's refusal.
+LARGEST_IMPORT_MS = 10_000
+LARGEST_PAGE_MS = 3_000
+LARGEST_EXPORT_MS = 5_000
+PDF_AT_LIMIT_MS = 10_000
+
+
+def largest_checks(largest: dict | None) -> list[Check]:
+    if not largest:
+        return []
+    size = largest["size"]
+    checks = [
+        _at_most(
+            f"largest import {size} (upload, preview, confirm), median",
+            largest.get("import_total_ms"),
+            LARGEST_IMPORT_MS,
+            "ms",
+        ),
+        _at_most(
+            f"largest matrix page {size}, median",
+            _get(largest, "page", "median_ms"),
+            LARGEST_PAGE_MS,
+            "ms",
+        ),
+    ]
+    failed = 0
+    for fmt, figures in largest.get("exports", {}).items():
+        failed += sum(status not in (200, 422) for status in figures["statuses"])
+        what = "export" if figures["statuses"] == [200] else "refusal (too large)"
+        checks.append(
+            _at_most(
+                f"largest {fmt} {what} {size}, median",
+                figures["median_ms"],
+                LARGEST_EXPORT_MS,
+                "ms",
+            )
+        )
+    for fmt, figures in largest.get("at_limit", {}).items():
+        failed += sum(status != 200 for status in figures["statuses"])
+        checks.append(
+            _at_most(
+                f"{fmt} at its size limit {figures['size']}, median",
+                figures["median_ms"],
+                PDF_AT_LIMIT_MS if fmt == "pdf" else LARGEST_EXPORT_MS,
+                "ms",
+            )
+        )
+    checks.append(
+        _at_most("largest matrix: exports failed or stopped (not 200, not 422)", failed, 0, "")
+    )
     return checks
 
 

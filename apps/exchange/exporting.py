@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from apps.matrices.models import Matrix
+from apps.matrices.selectors import matrix_structure
 from apps.raci.exchange.budget import Budget, ExportStopped
 
 from .formats import FORMATS, Format
@@ -28,12 +29,20 @@ FALLBACKS = ("csv", "json")
 
 
 def _document(load: Callable[[], Matrix], fmt_key: str):
+    """(format, matrix, (activities, roles), document); no document when the matrix is too
+    large for the format: its size comes from the structure (cached, and read by the document
+    anyway), before any work in proportion to the cells."""
     try:
         fmt = FORMATS[fmt_key]
     except KeyError:
         raise Http404("No such format.") from None
     matrix = load()
-    return fmt, matrix, matrix_document(matrix)
+    structure = matrix_structure(matrix)
+    size = len(structure.activities), len(structure.roles)
+    limit = fmt.max_cells()
+    if limit is not None and size[0] * size[1] > limit:
+        return fmt, matrix, size, None
+    return fmt, matrix, size, matrix_document(matrix)
 
 
 async def export_response(
@@ -48,20 +57,29 @@ async def export_response(
     ``fmt_key`` (404 for an unknown one); text formats may be shown ``inline`` instead.
     ``url_for(key)`` is the URL of the same export in another format."""
     budget = Budget(settings.EXPORT_SECONDS)
-    fmt, matrix, doc = await sync_to_async(_document)(load, fmt_key)
-    cells = doc.activity_count * len(doc.roles)
-    limit = fmt.max_cells()
-    if limit is not None and cells > limit:
-        context = {"reason": "size", "cells": cells, "limit": limit}
-        return await _refusal(request, fmt, doc, url_for, context, status=413)
+    fmt, matrix, (activities, roles), doc = await sync_to_async(_document)(load, fmt_key)
+    if doc is None:
+        context = {
+            "reason": "size",
+            "activities": activities,
+            "roles": roles,
+            "cells": activities * roles,
+            "limit": fmt.max_cells(),
+        }
+        return await _refusal(request, fmt, matrix.title, url_for, context, status=422)
     try:
         body = await asyncio.to_thread(fmt.write, doc, budget)
     except asyncio.CancelledError:  # the client has gone: stop the writer at its next check
         budget.stop()
         raise
-    except ExportStopped as stopped:
-        context = {"reason": "time", "seconds": stopped.seconds}
-        return await _refusal(request, fmt, doc, url_for, context, status=503)
+    except ExportStopped:
+        context = {
+            "reason": "time",
+            "seconds": budget.seconds,
+            "activities": activities,
+            "roles": roles,
+        }
+        return await _refusal(request, fmt, doc.title, url_for, context, status=503)
     response = HttpResponse(body, content_type=fmt.content_type)
     stamp = doc.exported_at.strftime("%Y-%m-%d")
     filename = f"{slugify(matrix.title) or 'matrix'}-{stamp}.{fmt.extension}"
@@ -71,16 +89,16 @@ async def export_response(
     return response
 
 
-async def _refusal(request, fmt: Format, doc, url_for, context: dict, *, status: int):
+async def _refusal(
+    request, fmt: Format, title: str, url_for, context: dict, *, status: int
+) -> HttpResponse:
     fallbacks = [
         {"label": FORMATS[key].label, "url": url_for(key)} for key in FALLBACKS if key != fmt.key
     ]
     context = {
         **context,
         "format": fmt,
-        "title": doc.title,
-        "activities": doc.activity_count,
-        "roles": len(doc.roles),
+        "title": title,
         "fallbacks": fallbacks,
     }
     response = await sync_to_async(render)(

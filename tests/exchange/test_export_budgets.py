@@ -31,7 +31,7 @@ def small_limits(settings):
 def test_a_pdf_too_large_for_its_limit_says_so_and_offers_csv(client_in, matrix, small_limits):
     response = client_in.get(f"/m/{matrix.slug}/export/pdf/")
 
-    assert response.status_code == 413
+    assert response.status_code == 422
     assert response["Content-Type"].startswith("text/html")
     body = response.content.decode()
     assert "Too large for PDF" in body
@@ -55,7 +55,7 @@ def test_the_export_menus_say_which_formats_are_too_large(
     shared = client.get(f"/s/{link.token}/").content.decode()
     assert f'too large for PDF; use <a href="/s/{link.token}/export/csv/" download>' in shared
     refused = client.get(f"/s/{link.token}/export/pdf/")
-    assert refused.status_code == 413
+    assert refused.status_code == 422
     assert f'href="/s/{link.token}/export/csv/"' in refused.content.decode()
     assert f"/m/{matrix.slug}/" not in refused.content.decode()
 
@@ -73,16 +73,20 @@ def test_an_export_over_its_time_budget_stops_with_a_clear_page(client_in, matri
 
 
 def test_the_largest_matrix_an_import_takes_exports_within_the_budget(settings):
-    """Every format, at IMPORT_MAX_ACTIVITIES x IMPORT_MAX_ROLES with half the cells lettered,
-    within EXPORT_SECONDS and the formats' size limits (the timings are in make bench)."""
+    """Each format makes the largest grid it takes within EXPORT_SECONDS: the largest matrix an
+    import takes (IMPORT_MAX_ACTIVITIES x IMPORT_MAX_ROLES, half of the cells lettered), or, for
+    a format with a lower size limit, a matrix at that limit (make bench has the timings)."""
     from apps.raci.exchange.budget import Budget
 
     activities, roles = settings.IMPORT_MAX_ACTIVITIES, settings.IMPORT_MAX_ROLES
-    doc = largest_document(activities, roles)
+    largest = largest_document(activities, roles)
     for fmt in FORMATS.values():
         limit = fmt.max_cells()
-        assert limit is None or activities * roles <= limit, f"{fmt.label} refuses it"
-        assert fmt.write(doc, Budget(settings.EXPORT_SECONDS)), fmt.label
+        doc = largest
+        if limit is not None and activities * roles > limit:
+            doc = largest_document(limit // roles, roles)
+        budget = Budget(settings.EXPORT_SECONDS)
+        assert fmt.write(doc, budget), fmt.label  # ExportStopped if over the budget
 
 
 def largest_document(activities: int, roles: int) -> MatrixDocument:
@@ -110,8 +114,8 @@ def test_an_export_stops_when_its_client_goes(monkeypatch, matrix, user):
         try:
             while not ended.wait(0.01):  # a long export, checking its budget as it goes
                 budget.check()
-        except ExportStopped as stopped:
-            outcome["timed_out"] = stopped.timed_out
+        except ExportStopped:
+            outcome["abandoned"] = budget.abandoned
             raise
         finally:
             ended.set()
@@ -156,5 +160,5 @@ def test_an_export_stops_when_its_client_goes(monkeypatch, matrix, user):
 
     assert started.is_set()
     assert ended.wait(10), "the writer went on after its client had gone"
-    assert outcome == {"timed_out": False}
+    assert outcome == {"abandoned": True}
     assert not any(message["type"] == "http.response.body" for message in sent)

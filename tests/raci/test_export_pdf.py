@@ -280,3 +280,21 @@ def test_it_falls_back_to_the_bundled_font_and_replaces_what_it_cannot_draw(vera
     assert pdf_text._fonts().regular == "RaciVera"
     assert "Équipe" in text and "Ærø" in text
     assert "????????" in text  # Cyrillic: Vera has no glyphs, and no close ASCII letter
+
+
+def test_a_spent_budget_stops_the_pdf_wherever_it_is_checked():
+    """Phases of the grid, pages, page breaks: ReportLab re-raises what a page callback raises
+    as a new exception of the same class, made from one message; it must still stop the PDF."""
+    from apps.raci.exchange.budget import Budget, ExportStopped
+
+    doc = make_doc(40, 40)  # the roles in two groups: a page break between them
+    calls = []
+    write_pdf(doc, generated_at=WHEN, budget=Budget(10**9, clock=lambda: calls.append(1) or 0))
+    assert len(calls) > 8  # the deadline, then each phase of each group and each page
+    for spent_at in range(1, len(calls)):  # the budget is spent at that call of the clock
+        clock = iter(range(10**6)).__next__
+        with pytest.raises(ExportStopped):
+            write_pdf(doc, generated_at=WHEN, budget=Budget(spent_at, clock=clock))
+    budget = Budget(3600)
+    assert write_pdf(doc, generated_at=WHEN, budget=budget).startswith(b"%PDF")
+    assert not budget.abandoned

@@ -19,10 +19,10 @@ ENTRIES = (
 
 
 @register.inclusion_tag("exchange/export_menu.html")
-def export_menu(url_name: str, key: str, activities: int, roles: int) -> dict:
+def export_menu(url_name: str, key: str, activities, roles) -> dict:
     """``url_name`` (exchange:export, sharing:export) and its first argument (a matrix's slug,
-    a share link's token); the size of the grid."""
-    cells = activities * roles
+    a share link's token); the size of the grid (none known: every format is offered)."""
+    cells = (activities or 0) * (roles or 0)
     entries = []
     for fmt_key, label in ENTRIES:
         limit = FORMATS[fmt_key].max_cells()

@@ -10,13 +10,11 @@ import time
 
 
 class ExportStopped(Exception):
-    """An export stopped before it was done: out of time (``timed_out``) or abandoned."""
+    """An export stopped before it was done; its ``Budget`` says why.
 
-    def __init__(self, *, timed_out: bool, seconds: float):
-        self.timed_out = timed_out
-        self.seconds = seconds
-        reason = f"took more than {seconds:g} s" if timed_out else "its client went away"
-        super().__init__(f"The export was stopped: {reason}.")
+    A plain exception with a message: ReportLab re-raises what a page callback raises as a new
+    exception of the same class made from one message (``annotateException``).
+    """
 
 
 class Budget:
@@ -29,11 +27,16 @@ class Budget:
     def stop(self) -> None:
         self._stopped.set()
 
+    @property
+    def abandoned(self) -> bool:
+        """Stopped because nobody waits for the export any more (``stop()``)."""
+        return self._stopped.is_set()
+
     def check(self) -> None:
         if self._stopped.is_set():
-            raise ExportStopped(timed_out=False, seconds=self.seconds)
+            raise ExportStopped("The export was stopped: its client went away.")
         if self._clock() >= self._deadline:
-            raise ExportStopped(timed_out=True, seconds=self.seconds)
+            raise ExportStopped(f"The export was stopped: it took more than {self.seconds:g} s.")
 
 
 def check(budget: Budget | None) -> None:
