@@ -46,6 +46,10 @@ async def refuse(scope, receive, send, status: int, text: str) -> None:
     message = await receive()
     if message["type"] != "websocket.connect":
         return
+    await answer(scope, send, status, text)
+
+
+async def answer(scope, send, status: int, text: str) -> None:
     if "websocket.http.response" in scope.get("extensions", {}):
         await send(
             {
@@ -259,10 +263,20 @@ def note_layer(up: bool, closed: int = 0) -> None:
         logger.warning("Redis answers again: live streams open again")
     elif not up and not _outage:
         _outage = True
-        logger.warning(
-            "Redis does not answer: %d live streams closed; new ones are refused until it does",
-            closed,
-        )
+        if closed:
+            logger.warning(
+                "Redis does not answer: %d live streams closed; new ones are refused until it does",
+                closed,
+            )
+        else:
+            logger.warning("Redis does not answer: live streams are refused until it does")
+
+
+def reset() -> None:
+    """Forget what is known of Redis (the tests switch between a Redis that answers and not)."""
+    global _outage
+    _outage = False
+    _layers.clear()
 
 
 def layer_seen_down() -> None:
@@ -271,12 +285,59 @@ def layer_seen_down() -> None:
         layer.asked_at = float("-inf")
 
 
+def is_layer_error(error: BaseException) -> bool:
+    """Whether ``error`` is Redis (or the connection to it) failing."""
+    from redis.exceptions import RedisError
+
+    return isinstance(error, RedisError | OSError | TimeoutError)
+
+
 class LayerGate:
+    """Refuses handshakes while Redis is away, and ends cleanly a stream that Redis failed
+    under before the watcher (watch.py) or the gate noticed: its handshake answered 503, or the
+    stream closed with 1011, which the page retries, instead of a traceback and a 500."""
+
+    away = "Live updates are away; try again shortly."
+
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "websocket" and not await layer_available():
-            await refuse(scope, receive, send, 503, "Live updates are away; try again shortly.")
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if not await layer_available():
+            await refuse(scope, receive, send, 503, self.away)
+            return
+        answered = False
+
+        async def watched_send(message):
+            nonlocal answered
+            answered = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception as error:
+            if not settings.REDIS_URL or not is_layer_error(error):
+                raise
+            layer_seen_down()
+            if await layer_available():  # Redis answers: this was something else
+                logger.warning("A stream failed on Redis", exc_info=error)
+            if answered:
+                await send({"type": "websocket.close", "code": 1011})
+            else:
+                await answer(scope, send, 503, self.away)
+
+
+class QuietWhileAway(logging.Filter):
+    """channels_redis logs a traceback every second while Redis is away, for as long as its
+    subscriber is; the log says once that it is away instead (``note_layer``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and is_layer_error(error):
+            note_layer(False)
+            layer_seen_down()
+            return False
+        return True

@@ -18,7 +18,7 @@ from channels.layers import channel_layers
 from django.conf import settings
 from django.test import Client
 
-from apps.live import presence
+from apps.live import gate, presence
 from config.asgi import application
 
 HOST = "127.0.0.1"
@@ -30,6 +30,7 @@ def _fresh_layer_and_presence(transactional_db):
     """Each test starts with an empty channel layer and presence list."""
     channel_layers.backends.clear()
     presence.reset()
+    gate.reset()
     if settings.REDIS_URL:
         import redis
 
@@ -41,6 +42,7 @@ def _fresh_layer_and_presence(transactional_db):
     yield
     channel_layers.backends.clear()
     presence.reset()
+    gate.reset()
 
 
 def session_cookie(user) -> str:

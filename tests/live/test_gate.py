@@ -230,3 +230,54 @@ def test_while_redis_is_away_a_handshake_is_refused_cleanly_and_said_once(
 def test_a_path_no_stream_has_is_answered_404_without_a_traceback(world, path, caplog):
     assert shake(path, world["cookie"]) == "refused 404"
     assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_a_stream_that_redis_fails_under_before_anyone_noticed_ends_cleanly(
+    world, settings, monkeypatch, caplog
+):
+    """Redis goes between the gate's last question and the stream's subscription: the handshake
+    is answered 503 (not a 500 with a traceback), and the log says once that Redis is away; a
+    stream already open closes with 1011, which the page retries."""
+    from channels.layers import get_channel_layer
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/9"
+    store = Away()
+    store.answers = True
+    monkeypatch.setattr(presence, "_store", store)
+    caplog.set_level(logging.INFO)
+    layer = get_channel_layer()
+
+    async def gone(*args, **kwargs):
+        store.answers = False
+        raise RedisConnectionError("Error 111 connecting to Redis. Connection refused.")
+
+    async def scenario():
+        before = await handshake(world["shared"])
+        monkeypatch.setattr(layer, "new_channel", gone)
+        return before, await handshake(world["shared"])
+
+    assert run(scenario) == ("open", "refused 503")
+    said = [record.getMessage() for record in caplog.records if record.name.startswith("apps.")]
+    assert [m for m in said if "does not answer" in m] == [
+        "Redis does not answer: live streams are refused until it does"
+    ]
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_redis_tracebacks_of_the_channel_layer_become_one_line(settings, caplog):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    caplog.set_level(logging.INFO)
+    channels_redis = logging.getLogger("channels_redis.pubsub")
+    for _ in range(5):  # one a second, for as long as Redis is away
+        try:
+            raise RedisConnectionError("Connection refused.")
+        except RedisConnectionError:
+            channels_redis.exception("Unexpected exception in receive task")
+    gate.note_layer(True)
+    said = [record.getMessage() for record in caplog.records]
+    assert said == [
+        "Redis does not answer: live streams are refused until it does",
+        "Redis answers again: live streams open again",
+    ]
