@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from apps.matrices.models import Matrix
+from apps.matrices.models import Matrix, Responsibility
 from apps.matrices.services.structure import activity_create, phase_create
 
 pytestmark = pytest.mark.browser
@@ -141,3 +141,24 @@ def test_a_new_matrix_opens_with_its_findings_closed_and_the_grid_above_the_fold
     page.locator("#chooser").get_by_role("menuitem", name="Clear").click()
     expect(page.locator("#summary .count-error")).to_have_text("14 errors")
     expect(panel.locator(".findings")).to_be_hidden()
+
+
+def test_on_a_phone_the_names_have_the_room_of_the_rows_check_marks_unless_they_have_a_problem(
+    login, server
+):
+    # The first activity without its Accountable: an error, marked; the others show no mark.
+    matrix = Matrix.objects.get(slug="product-roles")
+    first = matrix.activities.order_by("phase__position", "position").first()
+    Responsibility.objects.filter(activity=first, code="A").delete()
+    page = login("tess", width=390, height=844)
+    page.goto(server.url + SAMPLE)
+    page.wait_for_function(READY)
+    rows = page.locator("tr.activity-row")
+    expect(rows.first.locator(".row-status.st-error")).to_be_visible()
+    expect(rows.nth(1).locator(".row-status.st-ok")).to_be_hidden()
+    name_width = """th => {
+        const style = getComputedStyle(th);
+        return th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    }"""
+    widths = [th.evaluate(name_width) for th in page.locator("th.activity").all()[1:6]]
+    assert min(widths) >= 100, widths

@@ -12,8 +12,8 @@ import { focusCell } from "./focus.js";
 // What a dimmed column looks like (people.css defines the colours): its letters all one grey,
 // its head and summary grey. Only cells that hold a letter get the grey badge: an empty cell
 // stays empty.
-const DIM_CELL = "color: var(--dim-ink);";
-const DIM_LETTER = "--letter-bg: var(--dim-bg); --letter-ink: var(--dim-ink); --letter-badge: var(--dim-badge);";
+const DIM_CELL = "--letter-bg: var(--dim-bg); --letter-ink: var(--dim-ink); color: var(--dim-ink);";
+const DIM_LETTER = "--letter-badge: var(--dim-badge);";
 const DIM_REST = "filter: grayscale(1); color: var(--dim-ink);";
 const sheet =
   typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype
