@@ -65,13 +65,12 @@ def written(request, slug):
 @login_required
 def recorded(request, slug):
     """...and the history: the write and its Change row in one transaction, as the cell
-    update makes them (the cell's state before is not read: the cell update has it)."""
+    update makes them (the cell's state before read under the version's lock, as there)."""
     matrix, activity, role, code = _cell(request, slug)
     _cell_change(
         matrix=matrix,
         activity=activity,
         role=role,
-        before=None,
         code=code,
         note="",
         by=request.user,
