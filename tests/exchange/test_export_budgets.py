@@ -3,6 +3,7 @@ budget, and no work left running once the client has gone."""
 
 import asyncio
 import threading
+import time
 
 import pytest
 from django.core.handlers.asgi import ASGIHandler
@@ -47,13 +48,13 @@ def test_the_export_menus_say_which_formats_are_too_large(
 ):
     page = client_in.get(matrix.get_absolute_url()).content.decode()
     csv = f"/m/{matrix.slug}/export/csv/"
-    assert f'PDF: too large for PDF; use <a href="{csv}" download>CSV</a>' in page
+    assert f'Too large for PDF; use <a href="{csv}" download>CSV</a>' in page
     assert f'href="/m/{matrix.slug}/export/pdf/"' not in page
     assert f'href="/m/{matrix.slug}/export/xlsx/"' in page
 
     link = share_link_create(matrix=matrix, by=user)
     shared = client.get(f"/s/{link.token}/").content.decode()
-    assert f'too large for PDF; use <a href="/s/{link.token}/export/csv/" download>' in shared
+    assert f'Too large for PDF; use <a href="/s/{link.token}/export/csv/" download>' in shared
     refused = client.get(f"/s/{link.token}/export/pdf/")
     assert refused.status_code == 422
     assert f'href="/s/{link.token}/export/csv/"' in refused.content.decode()
@@ -85,7 +86,9 @@ def test_the_largest_matrix_an_import_takes_exports_within_the_budget(settings):
         doc = largest
         if limit is not None and activities * roles > limit:
             doc = largest_document(limit // roles, roles)
-        budget = Budget(settings.EXPORT_SECONDS)
+        # Counted in the CPU time of this thread, not on the wall: what the export costs, not
+        # how busy the machine running the tests is (the wall-clock figures are make bench's).
+        budget = Budget(settings.EXPORT_SECONDS, clock=time.thread_time)
         assert fmt.write(doc, budget), fmt.label  # ExportStopped if over the budget
 
 
