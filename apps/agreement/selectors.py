@@ -85,6 +85,18 @@ class MyPart:
     def state(self) -> str:
         return self.agreement.state if self.agreement else "not_asked"
 
+    @property
+    def rows(self) -> list[dict]:
+        """Each letter with the key the form sends ("<activity>-<role>") and whether the
+        person's standing objection names it."""
+        objected = set()
+        if self.agreement is not None and self.agreement.state == State.OBJECTED:
+            objected = {f"{a}-{r}" for a, r in self.agreement.objected}
+        return [
+            {"key": f"{a}-{r}", "held": held, "objected": f"{a}-{r}" in objected}
+            for (a, r), held in self.letters
+        ]
+
 
 def my_part(matrix: Matrix, user) -> MyPart | None:
     """The user's letters in the matrix and their answer; None when they hold no role in it."""

@@ -133,3 +133,28 @@ def preference_set(*, user, team, email: str) -> Preference:
         if at is not None and pending.exists():
             send_digests.using(run_after=at).enqueue()
     return preference
+
+
+@transaction.atomic
+def activities_announce(*, matrix, activity_ids, by) -> set[int]:
+    """Mark exactly ``activity_ids`` (of the matrix) as announced: their changes tell their
+    Informed. Returns the ids now announced."""
+    from apps.matrices.models import Activity
+
+    from .models import AnnouncedActivity
+
+    wanted = set(
+        Activity.objects.filter(matrix=matrix, pk__in=list(activity_ids)).values_list(
+            "pk", flat=True
+        )
+    )
+    AnnouncedActivity.objects.filter(activity__matrix=matrix).exclude(activity__in=wanted).delete()
+    have = set(
+        AnnouncedActivity.objects.filter(activity__matrix=matrix).values_list(
+            "activity_id", flat=True
+        )
+    )
+    AnnouncedActivity.objects.bulk_create(
+        AnnouncedActivity(activity_id=pk, by=by) for pk in wanted - have
+    )
+    return wanted
