@@ -44,6 +44,21 @@ class Summary:
         return sum(1 for row in self.rows if row.agreement is not None)
 
     @property
+    def not_asked(self) -> int:
+        return self.total - self.asked
+
+    @property
+    def pending(self) -> list[str]:
+        """What keeps the matrix from being agreed, in words: "2 waiting", "1 objected"."""
+        parts = [
+            (self.waiting, "waiting"),
+            (self.outdated, "out of date"),
+            (self.objected, "objected"),
+            (self.not_asked, "not asked"),
+        ]
+        return [f"{n} {what}" for n, what in parts if n]
+
+    @property
     def everyone(self) -> bool:
         return bool(self.rows) and self.agreed == self.total
 

@@ -22,6 +22,20 @@
     });
   }
 
+  // The panel reloads itself after a change reaches the page (a change may put someone's answer
+  // out of date), but never under a person who is answering or filling in a form: then it
+  // waits for the next change, or a reload.
+  function busy(panel) {
+    if (panel.contains(document.activeElement) && document.activeElement !== panel) return true;
+    if (panel.querySelector("details[open]")) return true;
+    return Array.prototype.some.call(panel.querySelectorAll("textarea"), function (t) { return t.value.trim() !== ""; });
+  }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.id === "agreement" && event.detail.verb === "get" && busy(elt)) event.preventDefault();
+  });
+
   mark();
   document.addEventListener("raci:swapped", mark);
   document.addEventListener("htmx:afterSettle", mark);
