@@ -340,6 +340,26 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
 
+# Size limits (docs/deploy.md, "Size limits"): the largest matrix an import takes, the largest
+# grid (activities x roles) each heavy export format makes, and the time any export may take
+# before it is stopped with a message. The defaults are what a 2-core machine serves in seconds.
+IMPORT_MAX_ACTIVITIES = env_int("IMPORT_MAX_ACTIVITIES", 1_000)
+IMPORT_MAX_ROLES = env_int("IMPORT_MAX_ROLES", 100)
+EXPORT_MAX_CELLS = {
+    "pdf": env_int("EXPORT_PDF_MAX_CELLS", 100_000),
+    "xlsx": env_int("EXPORT_XLSX_MAX_CELLS", 200_000),
+}
+EXPORT_SECONDS = env_int("EXPORT_SECONDS", 20)
+for _name, _value in (
+    ("IMPORT_MAX_ACTIVITIES", IMPORT_MAX_ACTIVITIES),
+    ("IMPORT_MAX_ROLES", IMPORT_MAX_ROLES),
+    ("EXPORT_PDF_MAX_CELLS", EXPORT_MAX_CELLS["pdf"]),
+    ("EXPORT_XLSX_MAX_CELLS", EXPORT_MAX_CELLS["xlsx"]),
+    ("EXPORT_SECONDS", EXPORT_SECONDS),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name}={_value} must be 1 or more.")
+
 # Workshops: failed join attempts allowed per minute from one IP address (a room behind one
 # address must be able to join), and join attempts per minute from one browser session.
 WORKSHOP_JOINS_PER_MINUTE_PER_IP = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_IP", 30)
