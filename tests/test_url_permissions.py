@@ -258,6 +258,9 @@ ROUTES: dict[str, Route] = {
     "agreement:record": route(MATRIX_EDIT),
     "agreement:review": route(MATRIX_EDIT),
     "agreement:announce": route(MATRIX_EDIT),
+    # One's own asks (My responsibilities), and which listed matrices are due for review.
+    "agreement:asked": route(SIGNED_IN),
+    "agreement:due": route(SIGNED_IN),
     # Notices: one's own only; a team's mail choice for a member of it (no choice given: 400).
     "notices:list": route(SIGNED_IN),
     "notices:bell": route(SIGNED_IN),

@@ -10,4 +10,6 @@ urlpatterns = [
     path("m/<slug:slug>/agreement/record/", views.record, name="record"),
     path("m/<slug:slug>/agreement/review/", views.review, name="review"),
     path("m/<slug:slug>/agreement/announce/", views.announce, name="announce"),
+    path("me/agreement/", views.asked, name="asked"),
+    path("reviews-due/", views.due, name="due"),
 ]

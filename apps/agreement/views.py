@@ -3,6 +3,7 @@ editors' asking, recording and review. Team members only (404 for anyone else); 
 answer 403 to the others. An htmx request gets the panel back (or a 400 message the form
 shows); a plain POST is sent back to the page it came from with a message."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.matrices.access import matrix_for_user
+from apps.matrices.models import Matrix
 from apps.matrices.services import EditError
 from apps.matrices.views.common import bad_request, form_errors
 from apps.notices.services import activities_announce
@@ -18,7 +20,7 @@ from apps.notices.services import activities_announce
 from . import services
 from .context import panel_context
 from .forms import AnnounceForm, AnswerForm, AskForm, RecordForm, ReviewForm
-from .selectors import my_part
+from .selectors import asked_of, my_part, reviews_due
 
 
 def _matrix(request: HttpRequest, slug: str, *, edit: bool = False):
@@ -148,3 +150,28 @@ def announce(request: HttpRequest, slug: str) -> HttpResponse:
         matrix=matrix, activity_ids=form.cleaned_data["activities"], by=request.user
     )
     return _done(request, matrix, "The announced activities are saved.")
+
+
+@require_GET
+@login_required
+def asked(request: HttpRequest) -> HttpResponse:
+    """What the signed-in person is asked to agree to (My responsibilities loads it)."""
+    context = {"parts": asked_of(request.user), "request": request}
+    return render(request, "agreement/_asked.html", context)
+
+
+class DueForm(forms.Form):
+    ids = forms.RegexField(regex=r"^\d{1,18}(,\d{1,18}){0,999}$", required=False)
+
+
+@require_GET
+@login_required
+def due(request: HttpRequest) -> HttpResponse:
+    """Marks, out of band, which of the listed matrices (``ids``, of the user's teams) are due
+    for review: the matrix list loads it."""
+    form = DueForm(request.GET)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    ids = [int(pk) for pk in (form.cleaned_data["ids"] or "").split(",") if pk]
+    visible = Matrix.objects.for_user(request.user).filter(pk__in=ids)
+    return render(request, "agreement/_due.html", {"due": sorted(reviews_due(visible))})

@@ -33,12 +33,14 @@ def test_the_team_sees_the_state_on_the_matrix_page(world):
         seen=part.fingerprint,
     )
     page = client_for(world.ana).get(world.matrix.get_absolute_url()).content.decode()
+    assert f'hx-get="{url(world, "panel")}" hx-trigger="load"' in page  # the panel comes next
+    page = client_for(world.ana).get(url(world, "panel"), **HX).content.decode()
     assert "Agreed by 0 of 3 (2 waiting, 1 objected)" in page
     assert "QA signs this off, not me" in page
     assert f'data-objected="{cell}"' in page
     assert "Ask for agreement" in page  # Ana owns the team
     assert "Your part" in page  # and holds the first column
-    viewer_page = client_for(world.vi).get(world.matrix.get_absolute_url()).content.decode()
+    viewer_page = client_for(world.vi).get(url(world, "panel"), **HX).content.decode()
     assert "Agreed by 0 of 3" in viewer_page and "Ask for agreement" not in viewer_page
 
 
@@ -54,7 +56,7 @@ def test_an_editor_asks_with_htmx_and_gets_the_panel(world):
     client = client_for(world.ed)
     response = client.post(url(world, "ask"), {"people": [world.vi_p.pk, world.dana.pk]}, **HX)
     assert response.status_code == 200
-    assert "Agreed by 0 of 3 (2 waiting)" in response.content.decode()
+    assert "Agreed by 0 of 3 (2 waiting, 1 not asked)" in response.content.decode()
     assert set(Agreement.objects.values_list("person", flat=True)) == {
         world.vi_p.pk,
         world.dana.pk,
@@ -122,16 +124,17 @@ def test_my_responsibilities_asks_and_answers_without_javascript(world):
     agreement_ask(matrix=world.matrix, by=world.ed)
     client = client_for(world.vi)
     page = client.get(reverse("people:mine")).content.decode()
-    assert "Asked to agree" in page and "You are asked to agree to your letters" in page
+    assert f'hx-get="{reverse("agreement:asked")}"' in page
+    part_page = client.get(reverse("agreement:asked"), **HX).content.decode()
+    assert "Asked to agree" in part_page and "You are asked to agree to your letters" in part_page
     part = my_part(world.matrix, world.vi)
     response = client.post(
         url(world, "answer"),
         {"answer": "agree", "seen": part.fingerprint, "next": reverse("people:mine")},
     )
     assert response.status_code == 302 and response.url == reverse("people:mine")
-    page = client.get(reverse("people:mine")).content.decode()
-    assert "Asked to agree" not in page  # answered
-    assert "You agreed." in page  # the message
+    assert "You agreed." in client.get(reverse("people:mine")).content.decode()  # the message
+    assert "Asked to agree" not in client.get(reverse("agreement:asked")).content.decode()
 
 
 def test_an_editor_records_a_meeting_and_sets_the_review(world):
@@ -154,9 +157,20 @@ def test_an_editor_records_a_meeting_and_sets_the_review(world):
 
 
 def test_the_matrix_list_says_review_due(world):
+    from apps.accounts.services import team_create
+    from tests.conftest import make_matrix
+
     Review.objects.create(matrix=world.matrix, every_days=30, due_on=dt.date(2026, 1, 1))
-    page = client_for(world.vi).get(reverse("matrices:home")).content.decode()
-    assert "review due" in page
+    theirs = make_matrix(team=team_create(name="Other", owner=world.stranger))
+    Review.objects.create(matrix=theirs, every_days=30, due_on=dt.date(2026, 1, 1))
+    client = client_for(world.vi)
+    page = client.get(reverse("matrices:home")).content.decode()
+    assert f'<span id="review-due-{world.matrix.pk}"></span>' in page
+    ids = f"{world.matrix.pk},{theirs.pk}"
+    marks = client.get(reverse("agreement:due"), {"ids": ids}, **HX).content.decode()
+    assert f'id="review-due-{world.matrix.pk}"' in marks and "review due" in marks
+    assert f'id="review-due-{theirs.pk}"' not in marks  # not Vi's to see
+    assert client.get(reverse("agreement:due"), {"ids": "1;drop"}).status_code == 400
 
 
 @pytest.mark.parametrize("extra", [0, 6])
