@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -156,7 +157,8 @@ def announce(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def asked(request: HttpRequest) -> HttpResponse:
     """What the signed-in person is asked to agree to (My responsibilities loads it)."""
-    context = {"parts": asked_of(request.user), "request": request}
+    # Answers are plain forms, sent back to My responsibilities (the page, not this part).
+    context = {"parts": asked_of(request.user), "next": reverse("people:mine")}
     return render(request, "agreement/_asked.html", context)
 
 
