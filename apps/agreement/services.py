@@ -179,7 +179,7 @@ def agreements_review(*, matrix: Matrix, by=None, summary: str = "") -> list[Agr
     goes out of date, with what changed; one whose letters are back to those (an undo) stands
     again; the others are left as they are. Returns the answers whose state changed."""
     answered = list(
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .filter(matrix=matrix, state__in=[*STANDING, State.OUTDATED])
         .select_related("person__user")
     )
