@@ -47,7 +47,10 @@ run: install
 	$(PY) manage.py seed
 	@$(PY) manage.py ensure_local_admin --url "http://$(HOST):$(PORT)/"
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DEBUG=true DEBUG_TOOLBAR=$(DEBUG_TOOLBAR) $(VENV)/bin/uvicorn config.asgi:application \
+	@# The task worker (mail, reminders) beside the server; mail is printed here (console).
+	DEBUG=true EMAIL_BACKEND=console $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
+	DEBUG=true EMAIL_BACKEND=console DEBUG_TOOLBAR=$(DEBUG_TOOLBAR) $(VENV)/bin/uvicorn config.asgi:application \
 		--host $(HOST) --port $(PORT) --reload --reload-dir apps --reload-dir config \
 		--reload-dir templates --reload-dir static --lifespan off
 

@@ -11,6 +11,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -163,6 +164,8 @@ INSTALLED_APPS = [
     "apps.sharing",
     "apps.workshops",
     "apps.live",
+    "apps.notices",
+    "apps.agreement",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +316,44 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Mail: the notices' digests, built and sent by the worker (apps/notices/tasks.py). SMTP from
+# the environment in production (docs/deploy.md); `make run` prints them (EMAIL_BACKEND=console).
+# Django's mailers (MAILERS, new in 6.1; the EMAIL_* settings are deprecated).
+_email_backend = os.environ.get("EMAIL_BACKEND", "smtp")
+if _email_backend == "smtp":
+    _email_use_tls = env_bool("EMAIL_USE_TLS", False)
+    _email_use_ssl = env_bool("EMAIL_USE_SSL", False)
+    if _email_use_tls and _email_use_ssl:
+        raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": env_int("EMAIL_PORT", 25),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _email_use_tls,
+                "use_ssl": _email_use_ssl,
+                "timeout": env_int("EMAIL_TIMEOUT", 20),
+            },
+        }
+    }
+elif _email_backend == "console":
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND={_email_backend!r}: use smtp or console.")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "RACI Builder <raci@localhost>")
+# The address the mails' links start with (the site as its users reach it).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
+NOTICE_MAIL_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
+# The hour (local time) of the daily digest, for those who chose it.
+NOTICE_DAILY_HOUR = env_int("NOTICE_DAILY_HOUR", 7)
+if not 0 <= NOTICE_DAILY_HOUR <= 23:
+    raise ImproperlyConfigured(f"NOTICE_DAILY_HOUR={NOTICE_DAILY_HOUR} is not an hour (0-23).")
 
 # Uploads: imports larger than this are refused with a message (bytes).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)

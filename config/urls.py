@@ -19,6 +19,8 @@ urlpatterns = [
     path("teams/", include("apps.accounts.team_urls")),
     path("", include("apps.sharing.urls")),
     path("", include("apps.people.urls")),
+    path("", include("apps.agreement.urls")),
+    path("", include("apps.notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

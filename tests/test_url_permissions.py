@@ -251,6 +251,22 @@ ROUTES: dict[str, Route] = {
     "people:person_csv": route(TEAM_READ, team_pk="team.pk", pk="person.pk"),
     "people:rename": route(TEAM_EDIT, team_pk="team.pk", pk="person.pk"),
     "people:delete": route(TEAM_EDIT, team_pk="team.pk", pk="person.pk"),
+    # Agreement: the team sees it; each member answers for themselves (a viewer too: without a
+    # role in the matrix, a 400 saying so); editors ask, record, set the review and announce.
+    "agreement:panel": route(MATRIX_READ),
+    "agreement:ask": route(MATRIX_EDIT),
+    "agreement:answer": route(expect(anonymous=_ANON, stranger=_HIDDEN, members=({405}, {OK}))),
+    "agreement:record": route(MATRIX_EDIT),
+    "agreement:review": route(MATRIX_EDIT),
+    "agreement:announce": route(MATRIX_EDIT),
+    # One's own asks (My responsibilities), and which listed matrices are due for review.
+    "agreement:asked": route(SIGNED_IN),
+    "agreement:due": route(SIGNED_IN),
+    # Notices: one's own only; a team's mail choice for a member of it (no choice given: 400).
+    "notices:list": route(SIGNED_IN),
+    "notices:bell": route(SIGNED_IN),
+    "notices:read": route(expect(anonymous=_ANON, signed_in=({405}, {OK}))),
+    "notices:preferences": route(expect(anonymous=_ANON, signed_in=({405}, {400}))),
 }
 
 # The admin: every URL is staff-only (test_the_admin_is_for_staff_only walks them all), except

@@ -1,10 +1,13 @@
 from django.utils import timezone
 
+from apps.agreement.models import Agreement
 from apps.matrices.models import Matrix
 from apps.matrices.selectors import grid_data, matrix_grid
 from apps.raci.exchange.document import (
     DEFINITION_FIELDS,
     ActivityDoc,
+    AgreementDoc,
+    AnsweredLetter,
     HolderDoc,
     MatrixDocument,
     PhaseDoc,
@@ -66,4 +69,35 @@ def matrix_document(matrix: Matrix) -> MatrixDocument:
         exported_at=timezone.now(),
         findings=grid.findings,
         holders_hidden=getattr(matrix, "shared", False),
+        agreement=[] if getattr(matrix, "shared", False) else agreement_document(matrix, holders),
     )
+
+
+def agreement_document(matrix: Matrix, holders) -> list[AgreementDoc]:
+    """Each holder's answer, for the exports: the holders are the grid's (cached with it), the
+    answers one query; none for a template or a matrix nobody holds a role in."""
+    people = {holder.id: holder for held in holders.values() for holder in held}
+    if matrix.team_id is None or not people:
+        return []
+    answers = {a.person_id: a for a in Agreement.objects.filter(matrix=matrix)}
+    entries = []
+    for pk, holder in sorted(people.items(), key=lambda item: (item[1].name.casefold(), item[0])):
+        answer = answers.get(pk)
+        answered = answer is not None and answer.answered_at is not None
+        entries.append(
+            AgreementDoc(
+                person=holder.name,
+                username=holder.username,
+                answer=answer.state if answer is not None else "not_asked",
+                answered_at=answer.answered_at if answered else None,
+                meeting_on=answer.meeting_on if answer is not None else None,
+                version=answer.fingerprint[:12] if answered else "",
+                letters=[
+                    AnsweredLetter(activity, role, code)
+                    for _, _, code, activity, role in (answer.letters if answered else [])
+                ],
+                reason=answer.reason if answer is not None else "",
+                changed=list(answer.changed) if answer is not None else [],
+            )
+        )
+    return entries

@@ -434,8 +434,8 @@ def test_it_refuses_a_json_list():
 
 
 def test_it_refuses_an_unsupported_version():
-    assert json_problem(lambda data: data.update(version=3)) == (
-        "This file is format version 3; this RACI Builder reads versions 1 and 2."
+    assert json_problem(lambda data: data.update(version=4)) == (
+        "This file is format version 4; this RACI Builder reads versions 1, 2 and 3."
     )
 
 

@@ -7,7 +7,7 @@ database, so they are fast to test and reusable.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from ..rules import Finding
 from ..schemes import Scheme, get_scheme
@@ -83,6 +83,43 @@ class PhaseDoc:
     activities: list[ActivityDoc] = field(default_factory=list)
 
 
+# A person's answer to their letters (the agreement; format version 3 on).
+ANSWERS = {
+    "agreed": "Agreed",
+    "objected": "Objected",
+    "outdated": "Out of date",
+    "waiting": "Waiting",
+    "not_asked": "Not asked",
+}
+
+
+@dataclass(slots=True)
+class AnsweredLetter:
+    activity: str
+    role: str  # the role's name
+    letter: str
+
+
+@dataclass(slots=True)
+class AgreementDoc:
+    """One holder's answer: to which version of their letters (``version`` names it; ``letters``
+    are those answered), when, and an objection's reason or what changed since."""
+
+    person: str
+    answer: str  # a key of ANSWERS
+    username: str = ""
+    answered_at: datetime | None = None
+    meeting_on: date | None = None  # recorded by an editor: "agreed in the meeting on ..."
+    version: str = ""
+    letters: list[AnsweredLetter] = field(default_factory=list)
+    reason: str = ""
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def answer_label(self) -> str:
+        return ANSWERS.get(self.answer, self.answer)
+
+
 @dataclass(slots=True)
 class MatrixDocument:
     title: str
@@ -102,6 +139,12 @@ class MatrixDocument:
     # A share link's export leaves out who holds the roles (the team's business): the exports
     # say so rather than that nobody holds them.
     holders_hidden: bool = False
+    # Who agreed to their part (every holder; empty for a share link's export and templates).
+    agreement: list[AgreementDoc] = field(default_factory=list)
+
+    @property
+    def agreed_count(self) -> int:
+        return sum(1 for entry in self.agreement if entry.answer == "agreed")
 
     @property
     def scheme_definition(self) -> Scheme:

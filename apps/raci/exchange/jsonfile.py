@@ -1,18 +1,22 @@
 """JSON: the lossless, versioned format (docs/json-format.md).
 
 Version 2 adds who holds each role (``roles[].holders``) and the rule options about them;
-files of version 1 are still read (their roles have no holders).
+version 3 the agreement (``matrix.agreement``: each holder's answer to their letters). Files of
+versions 1 and 2 are still read (no holders in 1, no agreement in either).
 """
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..schemes import SCHEMES, get_scheme
 from . import limits
 from .document import (
+    ANSWERS,
     DEFINITION_FIELDS,
     ActivityDoc,
+    AgreementDoc,
+    AnsweredLetter,
     HolderDoc,
     MatrixDocument,
     PhaseDoc,
@@ -21,8 +25,8 @@ from .document import (
 from .problems import ImportProblem
 
 FORMAT = "raci-builder/matrix"
-VERSION = 2
-READS = (1, 2)  # the versions read_json takes
+VERSION = 3
+READS = (1, 2, 3)  # the versions read_json takes
 OVERLAP_THRESHOLD_MAX = 1000
 # Lists and objects inside one another: the format uses 7 (root, matrix, phases, a phase, its
 # activities, an activity, its cells). Deeper files are refused, whether Python's parser (which
@@ -89,7 +93,25 @@ def to_data(doc: MatrixDocument) -> dict[str, Any]:
                 }
                 for phase in doc.phases
             ],
+            "agreement": [_agreement_data(entry) for entry in doc.agreement],
         },
+    }
+
+
+def _agreement_data(entry: AgreementDoc) -> dict[str, Any]:
+    return {
+        "person": entry.person,
+        "username": entry.username or None,
+        "answer": entry.answer,
+        "answered_at": entry.answered_at.isoformat() if entry.answered_at else None,
+        "meeting_on": entry.meeting_on.isoformat() if entry.meeting_on else None,
+        "version": entry.version or None,
+        "letters": [
+            {"activity": letter.activity, "role": letter.role, "letter": letter.letter}
+            for letter in entry.letters
+        ],
+        "reason": entry.reason,
+        "changed": entry.changed,
     }
 
 
@@ -140,7 +162,7 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
     if isinstance(version, bool) or version not in READS:
         raise ImportProblem(
             f"This file is format version {version!r}; "
-            f"this RACI Builder reads versions {' and '.join(map(str, READS))}."
+            f"this RACI Builder reads versions {', '.join(map(str, READS[:-1]))} and {READS[-1]}."
         )
     matrix = _object(root, "matrix", "the file")
     scheme_key = _text(matrix, "scheme", "matrix", default="raci")
@@ -250,7 +272,63 @@ def from_data(root, *, title: str = "") -> MatrixDocument:
         unheld_roles_note=unheld_note,
         shared_accountable_warning=shared_warning,
         exported_at=exported_at,
+        agreement=_agreement(matrix) if version >= 3 else [],
     )
+
+
+def _agreement(matrix: dict) -> list[AgreementDoc]:
+    """The holders' answers (version 3): read and checked, kept with the document. An import
+    makes a new matrix whose people have agreed to nothing yet, so it does not use them."""
+    items = _list(matrix, "agreement", "matrix")
+    limits.check_holders(len(items))
+    entries = []
+    for n, item in enumerate(items, start=1):
+        at = f"agreement {n}"
+        if not isinstance(item, dict):
+            raise ImportProblem("must be an object", where=at)
+        answer = _text(item, "answer", at)
+        if answer not in ANSWERS:
+            raise ImportProblem(
+                f'unknown answer "{answer}"; use one of {", ".join(ANSWERS)}', where=at
+            )
+        letters = []
+        for letter in _list(item, "letters", at):
+            if not isinstance(letter, dict):
+                raise ImportProblem("letters must be objects", where=at)
+            letters.append(
+                AnsweredLetter(
+                    _text(letter, "activity", at),
+                    _text(letter, "role", at),
+                    _text(letter, "letter", at),
+                )
+            )
+        changed = _list(item, "changed", at)
+        if not all(isinstance(line, str) for line in changed):
+            raise ImportProblem('"changed" must be a list of text', where=at)
+        entries.append(
+            AgreementDoc(
+                person=_text(item, "person", at),
+                answer=answer,
+                username=_text(item, "username", at, default=""),
+                answered_at=_moment(item, "answered_at", at, datetime),
+                meeting_on=_moment(item, "meeting_on", at, date),
+                version=_text(item, "version", at, default=""),
+                letters=letters,
+                reason=_text(item, "reason", at, default=""),
+                changed=changed,
+            )
+        )
+    return entries
+
+
+def _moment(obj: dict, key: str, where: str, kind):
+    value = _text(obj, key, where, default="")
+    if not value:
+        return None
+    try:
+        return kind.fromisoformat(value)
+    except ValueError:
+        raise ImportProblem(f'"{key}" is not a date', where=where) from None
 
 
 def _holders(role: dict, where: str) -> list[HolderDoc]:

@@ -9,6 +9,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ..budget import Budget, check
 from ..document import MatrixDocument
+from .agreement import _agreement
 from .grid import _grid, _number_notes
 from .sections import _appendix, _findings, _heading_block, _legend, _notes
 from .style import (
@@ -42,6 +43,7 @@ def write_pdf(
     story += _notes(notes, fonts, styles)
     story += _findings(doc.findings, fonts, styles)
     story += _appendix(doc.roles, fonts, styles)
+    story += _agreement(doc, fonts, styles)
 
     buffer = io.BytesIO()
     template = BaseDocTemplate(

@@ -19,6 +19,11 @@ People
     a role with nobody has no row.
 Findings
     What the rule engine reported at export time (informative; not read back).
+Agreement
+    Each holder's answer at export time: answer, when (or the meeting it was given in), the
+    version of their letters answered and how many, the objection or what changed since; then
+    the letters each answered, one row each. Informative, not read back; left out of a share
+    link's export.
 About
     The matrix options as label/value rows ("Scheme", "Description", "Accountable does the
     work", "Overload percent", "Overlap warning at", "Note roles nobody holds"), so that an

@@ -11,6 +11,17 @@ ROLES_SHEET = "Roles"
 PEOPLE_SHEET = "People"
 PEOPLE_COLUMNS = ("Role", "Person", "Account")
 FINDINGS_SHEET = "Findings"
+AGREEMENT_SHEET = "Agreement"
+AGREEMENT_COLUMNS = (
+    "Person",
+    "Account",
+    "Answer",
+    "Answered",
+    "Agreed in a meeting on",
+    "Version answered",
+    "Letters",
+    "Objection, or what changed since",
+)
 ABOUT_SHEET = "About"
 
 TITLE_ROW = 1

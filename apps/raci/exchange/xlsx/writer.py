@@ -17,6 +17,7 @@ from ...schemes import Letter, Scheme, letter_named
 from ..budget import Budget, check
 from ..cells import FORMULA_STARTS
 from ..document import MatrixDocument, RoleDoc
+from .agreement import write_agreement
 from .sheets import (
     ABOUT_ACCOUNTABLE_DOES_WORK,
     ABOUT_DESCRIPTION,
@@ -29,6 +30,7 @@ from .sheets import (
     ABOUT_SHEET,
     ABOUT_SOURCE,
     ABOUT_UNHELD_NOTE,
+    AGREEMENT_SHEET,
     AUTHOR,
     CELL_MAX,
     DESCRIPTION_ROW,
@@ -91,7 +93,8 @@ def _comment(text: str, *, lines: int = 4) -> Comment:
 
 
 def write_xlsx(doc: MatrixDocument, *, budget: Budget | None = None) -> bytes:
-    """The document as an .xlsx workbook (Matrix, Roles, People, Findings and About sheets);
+    """The document as an .xlsx workbook (Matrix, Roles, People, Findings, Agreement and About
+    sheets);
     ``budget`` is checked every few rows (``ExportStopped`` when it is spent)."""
     scheme = doc.scheme_definition
     workbook = Workbook()
@@ -101,6 +104,8 @@ def write_xlsx(doc: MatrixDocument, *, budget: Budget | None = None) -> bytes:
     _write_roles(workbook.create_sheet(ROLES_SHEET), doc.roles)
     _write_people(workbook.create_sheet(PEOPLE_SHEET), doc)
     _write_findings(workbook.create_sheet(FINDINGS_SHEET), doc.findings)
+    if not doc.holders_hidden:  # a share link's export names nobody
+        write_agreement(workbook.create_sheet(AGREEMENT_SHEET), doc, _text)
     _write_about(workbook.create_sheet(ABOUT_SHEET), doc)
     _keep_as_text(workbook, budget)
     check(budget)

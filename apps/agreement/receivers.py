@@ -1,0 +1,20 @@
+"""The agreement listens to every change to a matrix (apps/matrices/changes.py), after it
+commits: undo, snapshot restore, imports and a column's holders changing all come through it.
+An answer whose person's letters the change altered goes out of date; the others stand."""
+
+import logging
+
+from django.dispatch import receiver
+
+from apps.matrices.changes import MatrixChange, change_committed
+
+from .services import agreements_review
+
+log = logging.getLogger(__name__)
+
+
+@receiver(change_committed, dispatch_uid="agreement_matrix_changed")
+def matrix_changed(sender, change: MatrixChange, **kwargs) -> None:
+    if change.matrix.team_id is None:
+        return
+    agreements_review(matrix=change.matrix, by=change.by, summary=change.summary)

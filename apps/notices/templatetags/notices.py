@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("notices/_bell.html", takes_context=True)
+def notice_bell(context):
+    """The bell in the top bar. The page itself reads nothing for it (its own queries stay as
+    they are): the count comes by a request of its own as the page loads, then every 30 s and
+    a second after a change reaches a matrix's page."""
+    return {"request": context["request"], "initial": True, "unread": 0}
