@@ -7,6 +7,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEBUG_TOOLBAR ?= false
+# The server options every recipe shares (config/serving.py; tests/test_serving.py compares):
+# WebSocket messages limited before they are inflated, an idle keep-alive longer than nginx's,
+# and proxy headers believed only from TRUSTED_PROXY_IPS (none unless set).
+TRUSTED_PROXY_IPS ?=
+UVICORN_OPTIONS := --ws-max-size 16384 --timeout-keep-alive 75 \
+	$(if $(strip $(TRUSTED_PROXY_IPS)),--proxy-headers --forwarded-allow-ips $(TRUSTED_PROXY_IPS),--no-proxy-headers)
 
 # The first Python >= 3.12 found: on PATH, then under pyenv. Override with `make PYTHON=...`.
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
@@ -49,7 +55,7 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DEBUG=true DEBUG_TOOLBAR=$(DEBUG_TOOLBAR) $(VENV)/bin/uvicorn config.asgi:application \
 		--host $(HOST) --port $(PORT) --reload --reload-dir apps --reload-dir config \
-		--reload-dir templates --reload-dir static --lifespan off
+		--reload-dir templates --reload-dir static --lifespan off $(UVICORN_OPTIONS)
 
 # `make run` with django-debug-toolbar (queries, templates and timings of each page), for developers.
 dev:

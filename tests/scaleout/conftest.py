@@ -210,6 +210,7 @@ def stack(services, tmp_path_factory):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "BEHIND_TLS_PROXY": "true",
+        "TRUSTED_PROXY_IPS": "127.0.0.1",  # nginx, as config/nginx/raci.conf says
         "LOG_LEVEL": "ERROR",
     }
     base_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
