@@ -19,11 +19,12 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python $$HOM
 	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; raise SystemExit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		command -v "$$p"; break; fi; done)
 
-.PHONY: help install run dev test test-fast test-scaleout lint fmt check-deploy screenshots clean bench bench-quick
+.PHONY: help install run workshop dev test test-fast test-scaleout lint fmt check-deploy screenshots clean bench bench-quick
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/ (HOST=, PORT= to change)"
 	@echo "make dev    make run, with django-debug-toolbar"
+	@echo "make workshop  serve a workshop to the room's network (ADDRESS=, PORT= to change)"
 	@echo "make test   install and run every test"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make fmt    format and fix the code with ruff"
@@ -56,6 +57,13 @@ run: install
 	DEBUG=true DEBUG_TOOLBAR=$(DEBUG_TOOLBAR) $(VENV)/bin/uvicorn config.asgi:application \
 		--host $(HOST) --port $(PORT) --reload --reload-dir apps --reload-dir config \
 		--reload-dir templates --reload-dir static --lifespan off $(UVICORN_OPTIONS)
+
+# A workshop served to the room's network in production mode, one process, no Redis: migrates,
+# seeds, collects the static files, detects the machine's network address (ADDRESS= to name
+# it) and prints the join address (apps/workshops/management/commands/serve_workshop.py).
+workshop: install
+	DEBUG=false HTTPS=false $(PY) manage.py serve_workshop --port $(PORT) \
+		$(if $(ADDRESS),--address $(ADDRESS))
 
 # `make run` with django-debug-toolbar (queries, templates and timings of each page), for developers.
 dev:

@@ -3,6 +3,7 @@ gunicorn's workers in the bench, the scale-out tests and docs/deploy.md, and ngi
 
 import http.client
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -25,8 +26,9 @@ def test_nginx_lets_idle_upstream_connections_go_before_the_app_does():
 
 
 def test_make_run_serves_with_the_shared_options():
+    make = shutil.which("make") or "/usr/bin/make"
     dry = subprocess.run(
-        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+        [make, "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     words = dry.split()
     options = serving.uvicorn_arguments({})
