@@ -405,6 +405,7 @@ def capacity(
     most: int = 800,
     least: int = 10,
     step: int = 25,
+    mode: str = "http",
 ) -> dict:
     """The largest room, to within ``step`` participants (from ``least`` to ``most``), that
     ``passed``."""
@@ -419,6 +420,7 @@ def capacity(
             seconds=seconds,
             think_ms=think_ms,
             facilitator=facilitator,
+            mode=mode,
         )
         result.update(verify(workshop, result.pop("acknowledged"), result["streams"]))
         ok = passed(result)
@@ -431,6 +433,8 @@ def capacity(
             "ballots_failed": result["streams"]["ballots_failed"],
             "board_redraws_per_s": result["streams"].get("board", {}).get("redraws_per_s"),
             "board_stale": result.get("board_stale"),
+            "server_cpu_ms_per_vote": result.get("cost", {}).get("server_cpu_ms_per_vote"),
+            "harness_cores_used": result.get("cost", {}).get("harness", {}).get("cores_used"),
             "passed": ok,
         }
         log(f"  room of {size}: {tried[size]}")
@@ -464,5 +468,6 @@ def capacity(
         "p95_limit_ms": P95_LIMIT_MS,
         "seconds": seconds,
         "think_ms": think_ms,
+        "mode": mode,
         "tried": {str(k): v for k, v in sorted(tried.items())},
     }
