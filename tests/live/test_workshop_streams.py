@@ -2,6 +2,7 @@
 the workshop changes. Who may open them, what they send, how often, what they refuse."""
 
 import asyncio
+import json
 import time
 from itertools import pairwise
 
@@ -334,32 +335,60 @@ def test_ballots_hear_stage_changes_reveals_and_the_close_and_then_end(world):
         await stream.open()
         hello = await stream.until("hello")
         await set_state(workshop, "paused")
-        paused = await stream.until("ballot")
+        paused = await stream.next()
         await set_state(workshop, "open")
-        await stream.until("ballot")
+        reopened = await stream.next()
         # Votes and joins reach only the board.
         await cast(bob, activities[0], roles[0], "A")
         await in_thread(joined, workshop, "Cy")
         quiet = await stream.all(0.4)
         await reveal(workshop)
-        revealed = await stream.until("ballot")
+        revealed, results = await stream.next(), await stream.next()
         await set_state(workshop, "closed")
-        final = await stream.until("ballot")
+        final = await stream.until("stage")
         closed, end = await ended(stream)
-        return hello, paused, quiet, revealed, final, closed, end
+        return hello, paused, reopened, quiet, revealed, results, final, closed, end
 
-    hello, paused, quiet, revealed, final, closed, end = run(scenario)
-    assert hello["stage"] == paused["stage"] - 1
-    assert paused["html"].startswith('<div id="ballot"')
-    assert "Voting is paused" in paused["html"] and "you are <strong>Ann</strong>" in paused["html"]
+    hello, paused, reopened, quiet, revealed, results, final, closed, end = run(scenario)
+    stage = hello["stage"]
+    # One small message, the same for every participant: the page updates itself.
+    assert paused == {"t": "stage", "stage": stage + 1, "state": "paused", "revealed": False}
+    assert reopened == {"t": "stage", "stage": stage + 2, "state": "open", "revealed": False}
     assert quiet == []
-    assert "revealed the results" in revealed["html"] and "Group:" in revealed["html"]
-    assert "The workshop has closed" in final["html"]
+    assert revealed == {"t": "stage", "stage": stage + 3, "state": "open", "revealed": True}
+    # Then the group's answers, as data: Bob's A, and "none" from the one who answered.
+    cell = f"{activities[0].pk}-{roles[0].pk}"
+    assert results["t"] == "results" and results["cells"][cell] == ["A", [["A", 1]]]
+    assert results["cells"][f"{activities[0].pk}-{roles[1].pk}"] == ["", [["", 1]]]
+    assert f"{activities[1].pk}-{roles[0].pk}" not in results["cells"]  # nobody answered it
+    assert final["state"] == "closed" and final["stage"] == stage + 4
     assert closed["reason"] == "The workshop has closed." and end["code"] == consumers.GONE
-    assert "csrfmiddlewaretoken" not in revealed["html"]
 
 
-def test_a_ballot_is_drawn_for_the_activity_or_grid_the_page_shows(world):
+def test_a_stage_message_is_the_same_small_text_in_both_views(world):
+    workshop = world["workshop"]
+    people = [joined(workshop, name) for name in ("Ann", "Bob")]
+
+    async def scenario():
+        stage = (await fresh(workshop)).stage
+        streams = [
+            ballot(workshop, people[0][0], f"stage={stage}&step=2"),
+            ballot(workshop, people[1][0], f"stage={stage}&view=grid"),
+        ]
+        for stream in streams:
+            await stream.open()
+            await stream.until("hello")
+        await set_state(workshop, "paused")
+        got = [await stream.next() for stream in streams]
+        for stream in streams:
+            await stream.close()
+        return got
+
+    step, grid = run(scenario)
+    assert step == grid and step["state"] == "paused" and len(json.dumps(step)) < 100
+
+
+def test_a_ballot_is_drawn_whole_only_when_the_page_asks(world):
     workshop = world["workshop"]
     cookie, _ = joined(workshop, "Ann")
 
@@ -367,26 +396,18 @@ def test_a_ballot_is_drawn_for_the_activity_or_grid_the_page_shows(world):
         stream = ballot(workshop, cookie, f"stage={(await fresh(workshop)).stage}&step=2")
         await stream.open()
         await stream.until("hello")
-        await set_state(workshop, "paused")
-        on_step_2 = await stream.until("ballot")
-        await stream.send({"t": "view", "step": 4, "grid": False})
-        await set_state(workshop, "open")
-        on_step_4 = await stream.until("ballot")
         await stream.send({"t": "view", "step": None, "grid": True})
         await stream.send({"t": "sync"})
         as_grid = await stream.until("ballot")
         await stream.close()
-        return on_step_2, on_step_4, as_grid
+        return as_grid
 
-    on_step_2, on_step_4, as_grid = run(scenario)
-    assert (
-        'data-step="2"' in on_step_2["html"] and "Activity <strong>2</strong>" in on_step_2["html"]
-    )
-    assert 'data-step="4"' in on_step_4["html"]
+    as_grid = run(scenario)
     assert 'data-view="grid"' in as_grid["html"] and "ws-grid" in as_grid["html"]
+    assert "csrfmiddlewaretoken" not in as_grid["html"]
 
 
-def test_a_ballot_that_was_away_gets_the_final_ballot_and_ends(world):
+def test_a_ballot_that_was_away_gets_the_closing_stage_and_ends(world):
     workshop = world["workshop"]
     cookie, _ = joined(workshop, "Ann")
     seen = now(workshop).stage
@@ -396,7 +417,7 @@ def test_a_ballot_that_was_away_gets_the_final_ballot_and_ends(world):
         stream = ballot(workshop, cookie, f"stage={seen}&step=1")
         await stream.open()
         hello = await stream.until("hello")
-        final = await stream.until("ballot")
+        final = await stream.until("stage")
         closed, end = await ended(stream)
         # Opened again, at the closed workshop's stage: nothing to send, and it ends at once.
         again = ballot(workshop, cookie, f"stage={final['stage']}&step=1")
@@ -405,8 +426,7 @@ def test_a_ballot_that_was_away_gets_the_final_ballot_and_ends(world):
         return hello, final, closed, end, messages
 
     hello, final, _, end, messages = run(scenario)
-    assert hello["stage"] == final["stage"] > seen
-    assert "The workshop has closed" in final["html"]
+    assert hello["stage"] == final["stage"] > seen and final["state"] == "closed"
     assert end["code"] == consumers.GONE
     assert [m["t"] for m in messages] == ["hello", "closed", "__closed__"]
 
@@ -428,9 +448,7 @@ def test_a_removed_participant_is_told_and_hears_nothing_more(world):
         await cast(ann, activities[0], roles[0])
         await in_thread(services.participant_remove, participant=ann)
         closed, end = await ended(ann_stream)
-        bob_heard = await bob_stream.all(0.4)  # results hidden: nothing Bob sees has changed
-        await set_state(workshop, "paused")
-        await bob_stream.until("ballot")
+        bob_heard = await bob_stream.all(0.4)  # results hidden: only the stage moved
         # Ann's session opens the stream again: refused at once.
         again = ballot(workshop, ann_cookie, stage)
         await again.open()
@@ -441,11 +459,11 @@ def test_a_removed_participant_is_told_and_hears_nothing_more(world):
     closed, end, bob_heard, refused = run(scenario)
     assert closed["removed"] is True and "removed you" in closed["reason"]
     assert end["code"] == consumers.NO_ACCESS
-    assert bob_heard == []
+    assert [m["t"] for m in bob_heard] == ["stage"]
     assert [m["t"] for m in refused] == ["closed", "__closed__"] and refused[0]["removed"]
 
 
-def test_removing_someone_after_the_reveal_redraws_the_other_ballots(world):
+def test_removing_someone_after_the_reveal_sends_the_others_the_results_without_them(world):
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     _, ann = joined(workshop, "Ann")
     bob_cookie, _ = joined(workshop, "Bob")
@@ -457,11 +475,11 @@ def test_removing_someone_after_the_reveal_redraws_the_other_ballots(world):
         await stream.open()
         await stream.until("hello")
         await in_thread(services.participant_remove, participant=ann)
-        redrawn = await stream.until("ballot")
+        results = await stream.until("results")
         await stream.close()
-        return redrawn
+        return results
 
-    assert "Group:" not in run(scenario)["html"]  # Ann's answer has gone with her
+    assert run(scenario)["cells"] == {}  # Ann's answer has gone with her
 
 
 # -- Who may open them ----------------------------------------------------------------------------
@@ -536,7 +554,6 @@ def test_a_message_that_tries_to_write_is_refused_and_changes_nothing(world, kin
     cookie, ann = joined(workshop, "Ann")
     before = now(workshop)
     attempts = [
-        {"t": "vote", "activity": activity.pk, "role": role.pk, "code": "A"},
         {"t": "state", "state": "closed"},
         {"t": "remove", "participant": ann.pk},
         {"t": "settle", "activity": activity.pk},
@@ -636,13 +653,15 @@ def test_a_pushed_board_or_ballot_is_read_in_a_fixed_number_of_queries(
     scope = {"path": "/ws/", "headers": [(b"host", b"127.0.0.1:8000")]}
     request = page_request(scope)
     renders.draw_board(workshop.pk, request)  # fills the matrix's structure cache
-    # The workshop with its matrix; activities, participants, votes, matrix cells, settled cells.
-    with django_assert_num_queries(6):
+    # The workshop with its matrix; activities, participants, the kept tallies (cells,
+    # activities), matrix cells, settled cells, the confusable letters' votes.
+    with django_assert_num_queries(8):
         board_drawn = renders.draw_board(workshop.pk, request)
-    # The participant with workshop and matrix; activity ids, activities, own votes, the group's.
-    with django_assert_num_queries(5):
+    # The participant with workshop and matrix; activity ids, activities, own votes, the group's
+    # kept tallies (cells, activities).
+    with django_assert_num_queries(6):
         ballot_drawn = renders.draw_ballot(everyone[0].pk, 1, False)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         renders.draw_ballot(everyone[0].pk, None, True)
     assert board_drawn.at == Workshop.objects.get(pk=workshop.pk).version
     assert ballot_drawn.at == Workshop.objects.get(pk=workshop.pk).stage

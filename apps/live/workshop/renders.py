@@ -16,12 +16,15 @@ import asyncio
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from channels.db import database_sync_to_async
 from django.http import HttpRequest
 
+from apps.matrices.selectors import matrix_structure
 from apps.workshops.models import Participant, Workshop, WorkshopState
 from apps.workshops.regions import ballot_html, board_html
+from apps.workshops.selectors import group_results
 
 WINDOW = 0.25  # seconds: at most four redraws of a board a second
 KEPT = 64  # boards remembered (each holds its last text)
@@ -112,8 +115,9 @@ def draw_board(workshop_id: int, request: HttpRequest) -> Drawn:
 
 
 def forget() -> None:
-    """Forget every board (the tests start each with none)."""
+    """Forget every board and result (the tests start each with none)."""
     _boards.clear()
+    _results.clear()
 
 
 # -- Ballots --------------------------------------------------------------------------------------
@@ -138,3 +142,56 @@ def draw_ballot(participant_id: int, step: int | None, grid: bool) -> Drawn:
     html = ballot_html(participant, step=step, grid=grid)
     message = {"t": "ballot", "stage": workshop.stage, "html": html}
     return Drawn(json.dumps(message), workshop.stage, workshop.state == WorkshopState.CLOSED)
+
+
+# -- Stage changes: one small message for every ballot -----------------------------------------
+
+
+def stage_text(stage: int, state: str, revealed: bool) -> str:
+    """What every ballot of the workshop is sent when what participants see changes: the same
+    text for all of them (the page disables or enables its choices and says why itself)."""
+    return _stage_text(stage, state, revealed)
+
+
+@lru_cache(maxsize=256)
+def _stage_text(stage: int, state: str, revealed: bool) -> str:
+    return json.dumps({"t": "stage", "stage": stage, "state": state, "revealed": revealed})
+
+
+_results: dict[int, tuple[int, asyncio.Future]] = {}  # workshop -> (stage, its results' text)
+
+
+async def results_message(workshop_id: int, stage: int) -> str | None:
+    """The group's answers once revealed, as data, read once per process and stage for all
+    the workshop's ballots: {"t": "results", "stage", "cells": {"<activity>-<role>":
+    [majority or null, [[letter, participants], ...]]}} (None: the workshop is gone)."""
+    loop = asyncio.get_running_loop()
+    kept = _results.get(workshop_id)
+    if kept is None or kept[0] < stage or kept[1].get_loop() is not loop:
+        future = loop.create_future()
+        _results[workshop_id] = (stage, future)
+        try:
+            future.set_result(await database_sync_to_async(draw_results)(workshop_id, stage))
+        except Exception as error:
+            del _results[workshop_id]
+            future.set_exception(error)
+            future.exception()
+            raise
+        return future.result()
+    return await asyncio.shield(kept[1])
+
+
+def draw_results(workshop_id: int, stage: int) -> str | None:
+    workshop = Workshop.objects.select_related("matrix").filter(pk=workshop_id).first()
+    if workshop is None:
+        return None
+    scheme = workshop.matrix.scheme_definition
+    roles = list(matrix_structure(workshop.matrix).roles)
+    results = group_results(workshop, scheme, roles)
+    cells = {
+        f"{activity}-{role}": [cell.majority, cell.distribution(scheme)]
+        for activity, result in results.items()
+        for role, cell in result.cells.items()
+        if cell.answered
+    }
+    return json.dumps({"t": "results", "stage": max(stage, workshop.stage), "cells": cells})
