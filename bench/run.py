@@ -410,9 +410,12 @@ def main(argv: list[str] | None = None) -> int:
 def default_vote_mode() -> str:
     """Over the stream when the ballot's stream takes votes (apps/live/workshop), else by POST."""
     try:
-        from apps.live.workshop.consumers import BallotConsumer
+        from apps.live.workshop.ballot import BallotConsumer
     except ImportError:
-        return "http"
+        try:
+            from apps.live.workshop.consumers import BallotConsumer
+        except ImportError:
+            return "http"
     return "ws" if "vote" in getattr(BallotConsumer, "accepted", ()) else "http"
 
 
