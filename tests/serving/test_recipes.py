@@ -94,3 +94,29 @@ def test_an_idle_kept_alive_connection_is_still_served_after_the_old_timeouts(
     assert connection.getresponse().read() == b"ok"
     assert connection.sock.getsockname() == local  # the same connection, not a new one
     connection.close()
+
+
+def test_a_sqlite_database_is_held_open_so_that_closing_a_connection_never_checkpoints(
+    tmp_path, monkeypatch, settings
+):
+    import sqlite3
+
+    path = tmp_path / "room.sqlite3"
+    monkeypatch.setattr(serving, "_held", [])
+    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": path}}
+    serving.hold_sqlite_open()
+    assert serving._held == []  # no database yet: none is created
+    first = sqlite3.connect(path)
+    first.execute("PRAGMA journal_mode=WAL")
+    first.execute("CREATE TABLE vote (code TEXT)")
+    first.close()
+    serving.hold_sqlite_open()
+    serving.hold_sqlite_open()
+    assert len(serving._held) == 1
+    # A connection that writes and closes leaves the log in place: another one is still open.
+    writer = sqlite3.connect(path)
+    writer.execute("INSERT INTO vote VALUES ('R')")
+    writer.commit()
+    writer.close()
+    assert (tmp_path / "room.sqlite3-wal").exists()
+    serving._held[0].close()

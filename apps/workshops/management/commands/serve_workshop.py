@@ -101,7 +101,9 @@ class Command(BaseCommand):
         import uvicorn
 
         from config.asgi import application
+        from config.serving import hold_sqlite_open
 
+        hold_sqlite_open()
         uvicorn.run(
             application,
             host=bind,
