@@ -31,6 +31,7 @@ from .aclient import AsyncSession, csrf_token
 
 NONE_VALUE = "none"  # what the ballot's form sends for "no part" (apps.workshops.forms)
 STAGE = re.compile(r'id="ballot"[^>]*data-stage="(\d+)"')
+BOARD_CATCH_UP = 5.0  # seconds the board may take, after the last change, to show it
 JOINING_AT_ONCE = 16  # joins in flight per process: a room arrives over a minute, not at once
 
 
@@ -272,7 +273,15 @@ async def run(pipe, spec: dict) -> None:
     cpu_voting = process_cpu_s() - cpu_start
     pipe.send({"voted": True, "cpu_s": cpu_voting})
 
-    await loop.run_in_executor(None, pipe.recv)  # the stage changes are over: report
+    # The stage changes are over: report, once the board shows the workshop's last version (or
+    # after BOARD_CATCH_UP seconds: then the figures say it was left stale).
+    last = await loop.run_in_executor(None, pipe.recv)
+    if room.board is not None and last.get("version") is not None:
+        deadline = time.monotonic() + BOARD_CATCH_UP
+        while time.monotonic() < deadline and not any(
+            (v or 0) >= last["version"] for v, _ in room.board.boards[-3:]
+        ):
+            await asyncio.sleep(0.05)
     room.stop.set()
     await asyncio.gather(*holders, return_exceptions=True)
     for session in sessions:

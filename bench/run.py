@@ -375,7 +375,6 @@ def main(argv: list[str] | None = None) -> int:
         plan = replace(plan, capacity_seconds=args.capacity or None)
     if args.stage_room is not None:
         plan = replace(plan, stage_participants=args.stage_room or None)
-    plan = replace(plan, vote_mode=args.vote_mode or default_vote_mode())
     if args.watchers or args.fanout_seconds:
         plan = replace(
             plan,
@@ -396,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers is None:
         args.workers = srv.default_workers() if postgres else 1
     work, db_url, env = srv.django_start(extra)
+    plan = replace(plan, vote_mode=args.vote_mode or default_vote_mode())
     from django.db import connections
 
     try:

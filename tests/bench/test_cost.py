@@ -83,6 +83,7 @@ def test_the_asyncio_participants_join_hold_their_stream_and_vote(mode, monkeypa
     from bench.echo import EchoServer
 
     monkeypatch.setattr(load, "stage_run", lambda board, workshop: [])
+    monkeypatch.setattr(load, "workshop_version", lambda pk: None)
     workshop = {
         "pk": 1,
         "code": "ACDEFH",
