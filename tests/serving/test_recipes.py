@@ -97,13 +97,16 @@ def test_an_idle_kept_alive_connection_is_still_served_after_the_old_timeouts(
 
 
 def test_a_sqlite_database_is_held_open_so_that_closing_a_connection_never_checkpoints(
-    tmp_path, monkeypatch, settings
+    tmp_path, monkeypatch
 ):
     import sqlite3
 
+    from django.conf import settings
+
     path = tmp_path / "room.sqlite3"
     monkeypatch.setattr(serving, "_held", [])
-    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": path}}
+    database = {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+    monkeypatch.setattr(settings, "DATABASES", {"default": database})
     serving.hold_sqlite_open()
     assert serving._held == []  # no database yet: none is created
     first = sqlite3.connect(path)
