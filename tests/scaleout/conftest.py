@@ -350,8 +350,9 @@ def wait_until(check, *, seconds: float, what: str, every: float = 0.1):
 
 
 def streams_on(app) -> int:
-    """Open connections to an app process that have outlived HTTP's keep-alive (uvicorn closes an
-    idle one after 5 s): its WebSocket streams. Read from Linux's /proc."""
+    """Open connections to an app process: its WebSocket streams, and the idle HTTP connections
+    nginx keeps to it (for 60 s; the app keeps them 75 s, config/serving.py). Read from Linux's
+    /proc."""
     sockets = set()
     for pid in app.pids():
         try:
