@@ -550,7 +550,7 @@ def test_another_sites_page_cannot_open_a_workshop_stream(world):
 
 @pytest.mark.parametrize("kind", ["board", "ballot"])
 def test_a_message_that_tries_to_write_is_refused_and_changes_nothing(world, kind):
-    workshop, (activity, *_), (role, *_) = world["workshop"], world["activities"], world["roles"]
+    workshop, (activity, *_) = world["workshop"], world["activities"]
     cookie, ann = joined(workshop, "Ann")
     before = now(workshop)
     attempts = [
