@@ -249,9 +249,9 @@ WATCH = """([id, key]) => {
         subtree: true, childList: true, attributes: true, attributeFilter: ["data-" + key],
     });
 }"""
-# When the page sends its next request (the tap or click, as the server will see it).
+# When the next tap or click happens (a vote goes over the stream, a facilitator's click by htmx).
 SENT = """() => document.addEventListener(
-    "htmx:beforeRequest", () => { window.__sent = Date.now(); }, {once: true}
+    "click", () => { window.__sent = Date.now(); }, {once: true, capture: true}
 )"""
 # When the region first showed the counter ``v`` or a later one.
 SHOWN_AT = "v => (window.__changes.find(([at]) => at >= v) || [null, null])[1]"
