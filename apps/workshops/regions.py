@@ -45,14 +45,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def board_context(request: HttpRequest, workshop: Workshop) -> dict:
+def board_context(request: HttpRequest, workshop: Workshop, board=None) -> dict:
     """The board of ``workshop`` as seen at the address of ``request`` (the join address and its
-    QR code are made from it)."""
+    QR code are made from it); ``board``: already read (the live layer's snapshot)."""
     join_url = request.build_absolute_uri(reverse("workshops:join", args=[workshop.code]))
     return {
         "workshop": workshop,
         "matrix": workshop.matrix,
-        "board": selectors.board(workshop),
+        "board": board if board is not None else selectors.board(workshop),
         "join_url": join_url,
         "join_start_url": request.build_absolute_uri(reverse("workshops:join_start")).split("://")[
             1

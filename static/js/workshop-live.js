@@ -194,6 +194,9 @@
       case "board":
         offerBoard(message.html, message.v);
         return;
+      case "delta":
+        offerDelta(message);
+        return;
       case "ballot":
         offerBallot(message.html, message.stage);
         return;
@@ -231,18 +234,62 @@
     if (version <= shown()) return;
     if (menuOpen()) {
       // Redrawn now, the menu would close under the facilitator's pointer: wait for it.
-      state.held = { html: html, version: version };
+      state.held = [{ html: html, version: version }];
       return;
     }
     state.held = null;
     window.RaciRegions.apply(html, version);
   }
 
+  /** What changed since the board the page shows: applied only to exactly that board; a page
+   * out of step asks for the whole board. */
+  function offerDelta(delta) {
+    if (menuOpen() || state.held) {
+      state.held = (state.held || []).concat([delta]);
+      return;
+    }
+    applyDelta(delta);
+  }
+
+  function applyDelta(delta) {
+    var board = region();
+    if (!board || delta.v <= shown()) return;
+    if (delta.from !== shown()) {
+      requestSync();
+      return;
+    }
+    var parts = document.createElement("template");
+    parts.innerHTML = delta.html.join("");
+    Array.prototype.slice.call(parts.content.children).forEach(function (part) {
+      var old = part.id && document.getElementById(part.id);
+      if (old) old.replaceWith(part);
+    });
+    var list = document.getElementById("ws-people-list");
+    if (list && delta.add.length) {
+      var added = document.createElement("template");
+      added.innerHTML = delta.add.join("");
+      list.appendChild(added.content);
+    }
+    delta.gone.forEach(function (id) {
+      var elt = document.getElementById(id);
+      if (elt) elt.remove();
+    });
+    Object.keys(delta.classes).forEach(function (id) {
+      var elt = document.getElementById(id);
+      if (elt) elt.classList.toggle("has-conflict", delta.classes[id] === "has-conflict");
+    });
+    board.dataset.version = String(delta.v);
+    if (window.htmx) window.htmx.process(board);
+  }
+
   function release() {
     if (!state.held || menuOpen()) return;
     var held = state.held;
     state.held = null;
-    offerBoard(held.html, held.version);
+    held.forEach(function (item) {
+      if (item.t === "delta") applyDelta(item);
+      else offerBoard(item.html, item.version);
+    });
   }
 
   // "toggle" does not bubble; listening while it goes down to the menu hears every one.
