@@ -251,6 +251,12 @@
     applyDelta(delta);
   }
 
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return Array.prototype.slice.call(template.content.children);
+  }
+
   function applyDelta(delta) {
     var board = region();
     if (!board || delta.v <= shown()) return;
@@ -258,17 +264,20 @@
       requestSync();
       return;
     }
-    var parts = document.createElement("template");
-    parts.innerHTML = delta.html.join("");
-    Array.prototype.slice.call(parts.content.children).forEach(function (part) {
-      var old = part.id && document.getElementById(part.id);
-      if (old) old.replaceWith(part);
+    // Each part parsed on its own: table cells and sections parse differently together.
+    delta.html.forEach(function (html) {
+      fragment(html).forEach(function (part) {
+        var old = part.id && document.getElementById(part.id);
+        if (old) old.replaceWith(part);
+      });
     });
     var list = document.getElementById("ws-people-list");
-    if (list && delta.add.length) {
-      var added = document.createElement("template");
-      added.innerHTML = delta.add.join("");
-      list.appendChild(added.content);
+    if (list) {
+      delta.add.forEach(function (html) {
+        fragment(html).forEach(function (part) {
+          list.appendChild(part);
+        });
+      });
     }
     delta.gone.forEach(function (id) {
       var elt = document.getElementById(id);
