@@ -53,15 +53,16 @@ def join_origin(request: HttpRequest) -> str:
     return configured.rstrip("/") if configured else f"{request.scheme}://{request.get_host()}"
 
 
-def board_context(request: HttpRequest, workshop: Workshop) -> dict:
+def board_context(request: HttpRequest, workshop: Workshop, board=None) -> dict:
     """The board of ``workshop`` as seen at the address of ``request`` (the join address and its
-    QR code are made from it, or from ``join_origin``)."""
+    QR code are made from it, or from ``join_origin``); ``board``: already read (the live
+    layer's snapshot)."""
     origin = join_origin(request)
     join_url = origin + reverse("workshops:join", args=[workshop.code])
     return {
         "workshop": workshop,
         "matrix": workshop.matrix,
-        "board": selectors.board(workshop),
+        "board": board if board is not None else selectors.board(workshop),
         "join_url": join_url,
         "join_start_url": (origin + reverse("workshops:join_start")).split("://")[1],
         "qr": mark_safe(qr_svg(join_url)),  # noqa: S308 - segno's own markup

@@ -188,24 +188,27 @@ def board(workshop: Workshop, *, mixed: dict[int, analysis.Mixed] | None = None)
         )
     if mixed is None:
         mixed = mixed_roles(workshop, scheme, [a for a in activity_ids if answered.get(a)])
-    activity_by_id = {a.pk: a for a in activities}
-    n_answered = sum(1 for row in rows if row.result.answered)
-    confusion = [
+    result = Board(workshop, scheme, participants, roles, rows, [])
+    result.confusion = board_confusion(result, mixed)
+    return result
+
+
+def board_confusion(board: "Board", mixed: dict[int, analysis.Mixed]) -> list["ConfusionRow"]:
+    """The role confusion table from the roles mixed up per activity (``mixed_roles``)."""
+    role_by_id = {role.pk: role for role in board.roles}
+    activity_by_id = {row.activity.pk: row.activity for row in board.rows if row.result.answered}
+    n_answered = len(activity_by_id)
+    return [
         ConfusionRow(
             role_by_id[pair.roles[0]],
             role_by_id[pair.roles[1]],
             [activity_by_id[a] for a in pair.activities],
-            "/".join(code for code in scheme.codes if code in pair.codes),
+            "/".join(code for code in board.scheme.codes if code in pair.codes),
             pair.share(n_answered),
         )
-        for pair in analysis.confusion_total(
-            {a: mixed[a] for a in activity_ids if a in mixed and answered.get(a)}
-        )
-        if pair.roles[0] in role_by_id
-        and pair.roles[1] in role_by_id
-        and all(a in activity_by_id for a in pair.activities)
+        for pair in analysis.confusion_total({a: mixed[a] for a in activity_by_id if a in mixed})
+        if pair.roles[0] in role_by_id and pair.roles[1] in role_by_id
     ]
-    return Board(workshop, scheme, participants, roles, rows, confusion)
 
 
 @dataclass(slots=True)

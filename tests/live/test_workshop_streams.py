@@ -14,7 +14,7 @@ from apps.accounts.models import AccessLevel
 from apps.accounts.services import member_remove
 from apps.live import consumers
 from apps.live.workshop import consumers as workshop_consumers
-from apps.live.workshop import renders
+from apps.live.workshop import deltas, renders
 from apps.live.workshop.access import page_request
 from apps.workshops import services
 from apps.workshops.models import Participant, Vote, Workshop
@@ -100,6 +100,22 @@ def cast(participant, activity, role, code="A"):
     )
 
 
+async def drawn(stream: Stream, timeout: float = 3) -> dict:
+    """The next board message: the whole board, or what changed since the one before."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        message = await stream.next(max(0.05, deadline - loop.time()))
+        if message["t"] in ("board", "delta"):
+            return message
+        if message["t"] == "__closed__":
+            raise AssertionError(f"closed ({message['code']}) while waiting for the board")
+
+
+def html_of(message: dict) -> str:
+    return message["html"] if message["t"] == "board" else "".join(message["html"])
+
+
 async def ended(stream: Stream) -> tuple[dict, dict]:
     """The stream's last word and how it closed."""
     closed = await stream.until("closed")
@@ -120,7 +136,7 @@ def test_the_board_hears_joins_votes_stage_changes_and_reveals(world):
         _, ann = await in_thread(joined, workshop, "Ann")
         after_join = await stream.until("board")
         await cast(ann, activity, role, "A")
-        after_vote = await stream.until("board")
+        after_vote = await stream.until("delta")
         await set_state(workshop, "paused")
         after_pause = await stream.until("board")
         await reveal(workshop)
@@ -133,8 +149,11 @@ def test_the_board_hears_joins_votes_stage_changes_and_reveals(world):
     assert "Ann" in after_join["html"] and "Nobody has joined yet" not in after_join["html"]
     assert after_join["html"].startswith('<div id="board"')
     assert f'data-version="{after_join["v"]}"' in after_join["html"]
-    assert after_vote["v"] == after_join["v"] + 1
-    assert "1 answered" in after_vote["html"]
+    # A vote: only what changed, for the board that shows the one before.
+    assert after_vote["v"] == after_join["v"] + 1 and after_vote["from"] == after_join["v"]
+    assert "1 answered" in html_of(after_vote)
+    assert f'id="ws-cell-{activity.pk}-{role.pk}"' in html_of(after_vote)
+    assert 'id="ws-person-' in html_of(after_vote) and "Reopen voting" not in html_of(after_vote)
     assert "Reopen voting" in after_pause["html"] and "ws-state-paused" in after_pause["html"]
     assert "Results shown" in after_reveal["html"]
     assert now(workshop).version == after_reveal["v"]
@@ -181,16 +200,16 @@ def test_a_page_that_names_no_usable_version_gets_the_board_at_once(world, query
 def test_a_redraw_that_fails_leaves_the_board_to_the_next_change(world, monkeypatch):
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     _, ann = joined(workshop, "Ann")
-    board_html = renders.board_html
+    draw = deltas.draw
     failures = []
 
     def flaky(*args):
         if not failures:
             failures.append(1)
             raise RuntimeError("the database went away for a moment")
-        return board_html(*args)
+        return draw(*args)
 
-    monkeypatch.setattr(renders, "board_html", flaky)
+    monkeypatch.setattr(deltas, "draw", flaky)
 
     async def scenario():
         stream = board(workshop, world["cookies"]["owner"], f"v={(await fresh(workshop)).version}")
@@ -199,13 +218,13 @@ def test_a_redraw_that_fails_leaves_the_board_to_the_next_change(world, monkeypa
         await cast(ann, activities[0], roles[0])
         nothing = await stream.all(0.4)
         await cast(ann, activities[1], roles[0])
-        drawn = await stream.until("board")
+        board_drawn = await stream.until("board")
         await stream.close()
-        return nothing, drawn
+        return nothing, board_drawn
 
-    nothing, drawn = run(scenario)
+    nothing, board_drawn = run(scenario)
     assert nothing == [] and failures == [1]
-    assert drawn["html"].count("1 answered") == 2
+    assert board_drawn["html"].count("1 answered") == 2
 
 
 def test_a_vote_shows_on_the_board_within_a_fraction_of_a_second(world):
@@ -221,7 +240,7 @@ def test_a_vote_shows_on_the_board_within_a_fraction_of_a_second(world):
             await asyncio.sleep(0.3)  # a quiet board: the vote is drawn at once
             started = time.monotonic()
             await cast(ann, activity, roles[0])
-            await stream.until("board")
+            await drawn(stream)
             seconds.append(time.monotonic() - started)
         await stream.close()
         return seconds
@@ -235,11 +254,9 @@ def test_a_burst_of_50_votes_redraws_the_boards_at_most_four_times_a_second(worl
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     people = [joined(workshop, name)[1] for name in ("Ann", "Bob", "Cy", "Di", "Ed")]
     cells = [(a, r) for a in activities for r in roles][:10]
-    drawn = []  # when each redraw started
-    draw_board = renders.draw_board
-    monkeypatch.setattr(
-        renders, "draw_board", lambda *a: drawn.append(time.monotonic()) or draw_board(*a)
-    )
+    redraws = []  # when each redraw started
+    draw = deltas.draw
+    monkeypatch.setattr(deltas, "draw", lambda *a: redraws.append(time.monotonic()) or draw(*a))
 
     async def scenario():
         version = (await fresh(workshop)).version
@@ -265,23 +282,26 @@ def test_a_burst_of_50_votes_redraws_the_boards_at_most_four_times_a_second(worl
     assert Vote.objects.filter(participant__workshop=workshop).count() == 50
     # The last redraw comes at most a window after the last vote.
     allowed = 4 * (voted + renders.WINDOW) + 1
-    gaps = [later - earlier for earlier, later in pairwise(drawn)]
+    gaps = [later - earlier for earlier, later in pairwise(redraws)]
     print(
-        f"50 votes in {voted:.2f} s: {len(drawn)} redraws, "
+        f"50 votes in {voted:.2f} s: {len(redraws)} redraws, "
         f"{[len(r) for r in received]} board messages on the two boards, "
         f"{[round(gap * 1000) for gap in gaps]} ms apart"
     )
     for messages in received:
-        boards = [m for m in messages if m["t"] == "board"]
+        boards = [m for m in messages if m["t"] in ("board", "delta")]
         assert 3 <= len(boards) <= allowed  # the board follows the burst, merging its votes
         assert boards[-1]["v"] == final  # the last shows every vote
         assert [m["v"] for m in boards] == sorted({m["v"] for m in boards})  # never older
-    # Rendered once per window for both boards of this process, not once per board or vote.
-    assert len(drawn) <= allowed
+        # After the first, whole, board: each message what changed since the one before.
+        assert boards[0]["t"] == "board" and {m["t"] for m in boards[1:]} == {"delta"}
+        assert all(m["from"] == p["v"] for p, m in pairwise(boards))
+    # Drawn once per window for both boards of this process, not once per board or vote.
+    assert len(redraws) <= allowed
     # Redraws start a window apart; the thread that reads may start one a little late.
     assert min(gaps) >= renders.WINDOW - 0.05
-    assert len(gaps) <= (drawn[-1] - drawn[0]) / renders.WINDOW + 1
-    assert len(drawn) == len([m for m in received[0] if m["t"] == "board"])
+    assert len(gaps) <= (redraws[-1] - redraws[0]) / renders.WINDOW + 1
+    assert len(redraws) == len([m for m in received[0] if m["t"] in ("board", "delta")])
 
 
 def test_a_facilitator_who_loses_access_loses_the_board(world):
@@ -313,13 +333,13 @@ def test_the_periodic_check_catches_a_board_up_when_a_message_was_lost(world, mo
         await stream.open()
         await stream.until("hello")
         await cast(ann, activities[0], roles[0])
-        caught_up = await stream.until("board", timeout=3)
+        caught_up = await drawn(stream)
         await stream.close()
         return caught_up
 
     caught_up = run(scenario)
     assert lost == [f"workshop-{workshop.pk}-board"]
-    assert caught_up["v"] == now(workshop).version and "1 answered" in caught_up["html"]
+    assert caught_up["v"] == now(workshop).version and "1 answered" in html_of(caught_up)
 
 
 # -- Ballots --------------------------------------------------------------------------------------
@@ -550,7 +570,7 @@ def test_another_sites_page_cannot_open_a_workshop_stream(world):
 
 @pytest.mark.parametrize("kind", ["board", "ballot"])
 def test_a_message_that_tries_to_write_is_refused_and_changes_nothing(world, kind):
-    workshop, (activity, *_), (role, *_) = world["workshop"], world["activities"], world["roles"]
+    workshop, (activity, *_) = world["workshop"], world["activities"]
     cookie, ann = joined(workshop, "Ann")
     before = now(workshop)
     attempts = [
@@ -657,11 +677,23 @@ def test_a_pushed_board_or_ballot_is_read_in_a_fixed_number_of_queries(
     # activities), matrix cells, settled cells, the confusable letters' votes.
     with django_assert_num_queries(8):
         board_drawn = renders.draw_board(workshop.pk, request)
+    # A redraw after a vote, as what changed: the same reads, the confusable letters' votes of
+    # the changed activity only; however many people and votes.
+    snap, _ = deltas.draw(workshop.pk, None)
+    services.vote_cast(
+        participant=everyone[0],
+        activity_id=matrix.activities.first().pk,
+        role_id=matrix.roles.first().pk,
+        code="A",
+    )
+    with django_assert_num_queries(8):
+        _, delta = deltas.draw(workshop.pk, snap)
+    assert delta["from"] == snap.version and len(json.dumps(delta)) < 20_000
     # The participant with workshop and matrix; activity ids, activities, own votes, the group's
     # kept tallies (cells, activities).
     with django_assert_num_queries(6):
         ballot_drawn = renders.draw_ballot(everyone[0].pk, 1, False)
     with django_assert_num_queries(5):
         renders.draw_ballot(everyone[0].pk, None, True)
-    assert board_drawn.at == Workshop.objects.get(pk=workshop.pk).version
+    assert board_drawn.at == Workshop.objects.get(pk=workshop.pk).version - 1  # before the vote
     assert ballot_drawn.at == Workshop.objects.get(pk=workshop.pk).stage

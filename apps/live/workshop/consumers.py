@@ -273,9 +273,13 @@ class BoardConsumer(WorkshopStream):
             }
         )
 
+    whole_next = False  # the page asked for the whole board (it knows it is out of step)
+
     def want(self, version: int, *, force: bool = False) -> None:
-        """Have the page shown at least ``version`` (with ``force``, send it even if it is)."""
+        """Have the page shown at least ``version`` (with ``force``, the whole board, even if
+        the page shows it: the page asked, it knows it is out of step)."""
         if force:
+            self.whole_next = True
             self.sent = min(self.sent, version - 1)
         self.wanted = max(self.wanted, version)
         if self.wanted > self.sent:
@@ -283,14 +287,17 @@ class BoardConsumer(WorkshopStream):
 
     async def draw(self) -> None:
         while self.wanted > self.sent and not self.closed:
-            drawn = await board_message(self.workshop_id, self.request, self.wanted)
+            shown = -1 if self.whole_next else self.sent
+            drawn = await board_message(self.workshop_id, self.request, self.wanted, shown)
             if drawn.text is None:
                 await self.end("This workshop has been deleted.", GONE)
                 return
-            if drawn.at <= self.sent:
+            if drawn.at <= self.sent and not self.whole_next:
                 return
+            self.whole_next = False
             self.sent = drawn.at
-            await self.send(text_data=drawn.text)
+            if drawn.text:
+                await self.send(text_data=drawn.text)
 
     async def workshop_changed(self, event: dict) -> None:
         if event["stage"] > self.stage:
