@@ -1,6 +1,6 @@
 """The workshop load test: a room of participants votes while the board follows, pushed.
 
-The participants are asyncio clients in one or more processes of their own (bench/room.py):
+The participants are asyncio clients in one or more processes of their own (bench/participants.py):
 each joins over HTTP, holds its ballot's live stream, and votes every ``think_ms`` (0.5 to 1.5
 times, at random: a quick human) until the time is up, by a POST each (``mode="http"``) or over
 its open stream (``mode="ws"``). The facilitator's board holds its own stream. Around the voting,
@@ -116,7 +116,7 @@ def in_process_voter(workshop: dict, name: str = "Measurer"):
     return vote
 
 
-# -- The room: participants in processes of their own (bench/room.py) ---------------------------
+# -- The room: participants in processes of their own (bench/participants.py) ----------------------
 
 
 VOTE_MODES = ("http", "ws")
@@ -124,16 +124,19 @@ STAGE_WAIT = 3.0  # seconds a stage change is given to reach every ballot before
 
 
 class Harness:
-    """``processes`` processes of asyncio participants (bench/room.py), started and led here."""
+    """``processes`` processes of asyncio participants (bench/participants.py), started and led
+    here."""
 
     def __init__(self, specs: list[dict]):
-        from . import room
+        from . import participants
 
         context = multiprocessing.get_context("spawn")
         self.pipes, self.processes = [], []
         for spec in specs:
             mine, theirs = context.Pipe()
-            process = context.Process(target=room.process_main, args=(theirs, spec), daemon=True)
+            process = context.Process(
+                target=participants.process_main, args=(theirs, spec), daemon=True
+            )
             process.start()
             self.pipes.append(mine)
             self.processes.append(process)

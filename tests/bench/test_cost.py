@@ -1,5 +1,5 @@
 """What the load costs (bench/cpu.py): the server's CPU per vote, the harness's share; and the
-asyncio participants (bench/room.py) driven against a trivial server (bench/echo.py)."""
+asyncio participants (bench/participants.py) driven against a trivial server (bench/echo.py)."""
 
 import pytest
 
