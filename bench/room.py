@@ -98,36 +98,40 @@ class Stream:
             await self.app.wait(2)
 
 
-def sessions(workshop, participant, user) -> tuple[str, str]:
-    """The cookies of a browser that joined ``workshop`` as ``participant`` (one of the crowd,
-    who has answered everything: their votes change a cell or two, as most votes of a room
-    do) and of its facilitator."""
+def sessions(workshop, participants, user) -> tuple[list[str], str]:
+    """The cookies of browsers that joined ``workshop`` as ``participants`` (of the crowd, who
+    have answered everything: their votes change a cell or two, as most votes of a room do) and
+    of its facilitator."""
     from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
     from django.test import Client
 
     from apps.workshops.access import SESSION_KEY
 
-    session = SessionStore()
-    session[SESSION_KEY] = {workshop.code: participant.token}
-    session.create()
+    cookies = []
+    for participant in participants:
+        session = SessionStore()
+        session[SESSION_KEY] = {workshop.code: participant.token}
+        session.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
     facilitator = Client(HTTP_HOST="127.0.0.1")
     facilitator.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}", cookie_of(facilitator)
+    return cookies, cookie_of(facilitator)
 
 
 async def votes_with_a_board(workshop, cookies, roles, people: int, votes: int) -> dict:
-    """A participant votes over their stream at the room's pace (each person once a second:
-    ``people`` votes a second), a facilitator's board open: CPU per vote, the board's redraws
-    and the bytes it was sent included."""
+    """Participants vote over their streams at the room's pace (each person once a second:
+    ``people`` votes a second, from as many streams as ``cookies``), a facilitator's board open:
+    CPU per vote, the board's redraws and the bytes it was sent included."""
     from channels.db import database_sync_to_async
 
     board = await Stream(
         f"/ws/m/{workshop.matrix.slug}/workshops/{workshop.pk}/", cookies[1]
     ).open()
-    ballot = await Stream(f"/ws/w/{workshop.code}/", cookies[0]).open()
-    await ballot.until("hello")
-    await board.until("board", timeout=30)  # the whole board, once
+    ballots = [await Stream(f"/ws/w/{workshop.code}/", c).open() for c in cookies[0]]
+    for ballot in ballots:
+        await ballot.until("hello")
+    await board.until("board", timeout=60)  # the whole board, once
     activities = await database_sync_to_async(
         lambda: list(workshop.activities.values_list("pk", flat=True))
     )()
@@ -141,27 +145,37 @@ async def votes_with_a_board(workshop, cookies, roles, people: int, votes: int) 
                 board_bytes += len(output["text"])
                 board_messages.append(json.loads(output["text"])["t"])
 
+    each = max(1, votes // len(ballots))
+    pace = len(ballots) / people  # seconds between one stream's votes
+
+    async def voter(k: int, ballot: Stream):
+        await asyncio.sleep(pace * k / len(ballots))  # spread over the second
+        for i in range(each):
+            started = time.perf_counter()
+            n = k * each + i + 1
+            a, r = activities[n % len(activities)], roles[(n // len(activities)) % len(roles)]
+            vote = {"t": "vote", "n": n, "a": a, "r": r, "c": "RACI"[n % 4]}
+            await ballot.send(vote)
+            ack = await ballot.next(30)
+            while ack["t"] not in ("voted", "vote-refused"):
+                ack = await ballot.next(30)
+            if ack.get("n") != n or ack["t"] != "voted":
+                raise RuntimeError(f"vote {n} was answered {ack}")
+            await asyncio.sleep(max(0.0, pace - (time.perf_counter() - started)))
+
     drainer = asyncio.create_task(drain())
-    pace = 1 / people
     cpu, wall = time.process_time(), time.perf_counter()
-    for n in range(1, votes + 1):
-        started = time.perf_counter()
-        vote = {"t": "vote", "n": n, "a": activities[n % len(activities)],
-                "r": roles[(n // len(activities)) % len(roles)], "c": "RACI"[n % 4]}  # fmt: skip
-        await ballot.send(vote)
-        ack = await ballot.until("voted")
-        if ack["n"] != n:
-            raise RuntimeError(f"vote {n} was answered as {ack['n']}")
-        await asyncio.sleep(max(0.0, pace - (time.perf_counter() - started)))
+    await asyncio.gather(*(voter(k, ballot) for k, ballot in enumerate(ballots)))
     await asyncio.sleep(0.5)  # the last redraw
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     drainer.cancel()
-    for stream in (ballot, board):
+    for stream in (*ballots, board):
         await stream.close()
+    done = each * len(ballots)
     return {
-        "votes": votes,
+        "votes": done,
         "seconds": wall,
-        "cpu_ms_per_vote": cpu * 1000 / votes,
+        "cpu_ms_per_vote": cpu * 1000 / done,
         "board_messages": Counter(board_messages),
         "board_kb_per_message": board_bytes / 1024 / max(1, len(board_messages)),
     }
