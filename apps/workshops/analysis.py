@@ -257,10 +257,12 @@ def confusion_by_activity(
 def confusion_total(mixed: Mapping[Id, Mixed]) -> list[Confusion]:
     """The pairs of ``confusion_by_activity`` over all activities, most activities first."""
     pairs: dict[tuple[Id, Id], Confusion] = {}
-    for activity in mixed:
-        for roles, code in mixed[activity]:
-            pair = pairs.setdefault(roles, Confusion(roles))
-            if activity not in pair.activities:
-                pair.activities.append(activity)
+    for activity, found in mixed.items():
+        for roles, code in found:
+            pair = pairs.get(roles)
+            if pair is None:
+                pair = pairs[roles] = Confusion(roles)
+            if not pair.activities or pair.activities[-1] != activity:
+                pair.activities.append(activity)  # activities come one after the other
             pair.codes.add(code)
     return sorted(pairs.values(), key=lambda p: (-len(p.activities), p.roles))

@@ -37,6 +37,7 @@ class Snapshot:
     rows: dict[int, tuple] = field(default_factory=dict)
     people: dict[int, tuple] = field(default_factory=dict)
     panels: dict[str, str] = field(default_factory=dict)
+    panel_keys: dict[str, tuple] = field(default_factory=dict)
     mixed: dict = field(default_factory=dict)
     mixed_at: float = 0.0
     board: selectors.Board | None = None
@@ -65,6 +66,29 @@ def _row_key(row: selectors.BoardRow) -> tuple:
     return (row.result.answered, _percent(row.result.agreement), row.settled, bool(row.conflicts))
 
 
+def _panel_keys(board: selectors.Board) -> dict[str, tuple]:
+    """What each panel shows, to render again only the panels whose figures changed."""
+    return {
+        "disagree": tuple(
+            (row.activity.pk, _percent(row.result.agreement)) for row in board.by_disagreement[:6]
+        ),
+        "overall": (_percent(board.agreement),),
+        "conflicts": tuple(
+            (
+                row.activity.pk,
+                tuple((c.code, tuple((r.pk, n) for r, n in c.named)) for c in row.conflicts),
+                tuple(f.message for f in row.findings),
+            )
+            for row in board.conflict_rows[:6]
+        ),
+        "confusion": tuple(
+            (p.first.pk, p.second.pk, p.codes, tuple(a.pk for a in p.activities), _percent(p.share))
+            for p in board.confusion[:6]
+        ),
+        "settle_all": (bool(board.answered_rows),),
+    }
+
+
 def _render(part: str, context: dict) -> str:
     return render_to_string(f"{PAGE}#{part}", context).strip()
 
@@ -77,7 +101,7 @@ def draw(workshop_id: int, previous: Snapshot | None) -> tuple[Snapshot | None, 
     now = time.monotonic()
     keep_mixed = previous is not None and now - previous.mixed_at < CONFUSION_FULL
     # The confusion is worked out below, from the kept pairs or read afresh.
-    board = selectors.board(workshop, mixed=previous.mixed if keep_mixed else {})
+    board = selectors.board(workshop, mixed={})
     frame = (
         workshop.state,
         workshop.revealed,
@@ -106,8 +130,7 @@ def draw(workshop_id: int, previous: Snapshot | None) -> tuple[Snapshot | None, 
         for a in changed - set(answered):
             snap.mixed.pop(a, None)
         snap.mixed_at = previous.mixed_at
-        if changed:  # the confusion table again, from the kept per-activity pairs
-            board.confusion = selectors.board_confusion(board, snap.mixed)
+        board.confusion = selectors.board_confusion(board, snap.mixed)
     else:
         snap.mixed = selectors.mixed_roles(
             workshop, board.scheme, [a for a, key in snap.rows.items() if key[0]]
@@ -115,7 +138,13 @@ def draw(workshop_id: int, previous: Snapshot | None) -> tuple[Snapshot | None, 
         snap.mixed_at = now
         board.confusion = selectors.board_confusion(board, snap.mixed)
     context = {"workshop": workshop, "matrix": workshop.matrix, "board": board}
-    snap.panels = {part: _render(part, context) for part in PANELS}
+    snap.panel_keys = _panel_keys(board)
+    snap.panels = {
+        part: previous.panels[part]
+        if previous is not None and previous.panel_keys.get(part) == snap.panel_keys[part]
+        else _render(part, context)
+        for part in PANELS
+    }
     if previous is None or previous.frame != frame:
         return snap, None
     return snap, _delta(previous, snap, context)
