@@ -21,6 +21,7 @@ from apps.workshops import regions
 from apps.workshops.management.commands import serve_workshop
 from apps.workshops.services import workshop_start
 from bench.server import free_port
+from bench.stack import wait_for_port
 from tests.conftest import make_matrix, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,6 +111,7 @@ def room(tmp_path):
     try:
         password, _ = wait_for_line(process, r"Password: (\S+)", 240)
         wait_for_line(process, r"Participants join at (\S+)", 60)
+        wait_for_port(port, seconds=60, process=process, what="serve_workshop")
         base = f"http://127.0.0.1:{port}"
         yield {"base": base, "port": port, "password": password.group(1), "env": env}
     finally:
