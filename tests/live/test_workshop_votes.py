@@ -14,7 +14,17 @@ from apps.workshops import services
 from apps.workshops.models import Tally, Vote
 
 from .conftest import run
-from .test_workshop_streams import ballot, board, fresh, in_thread, joined, now, set_state, world
+from .test_workshop_streams import (
+    ballot,
+    board,
+    drawn,
+    fresh,
+    in_thread,
+    joined,
+    now,
+    set_state,
+    world,
+)
 
 __all__ = ["world"]  # the fixture, shared with the streams' tests
 
@@ -200,7 +210,7 @@ def test_the_board_ends_showing_the_last_acknowledged_vote(world):
         last = max(ack["v"] for ack in acks)
         shown = -1
         while shown < last:
-            shown = (await facilitator.until("board", timeout=5))["v"]
+            shown = (await drawn(facilitator, timeout=5))["v"]
         for stream in (*streams, facilitator):
             await stream.close()
         return acks, shown

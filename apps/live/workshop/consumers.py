@@ -225,6 +225,8 @@ class BoardConsumer(WorkshopStream):
         self.workshop_id = facilitator.workshop_id
         self.sent = _counter(self.query, "v")  # the version the page shows
         self.wanted = self.sent
+        self.receipts: dict[int, int] = {}  # open ballot's participant -> the stage it shows
+        self.counter: asyncio.Task | None = None
         return True
 
     def groups_to_join(self) -> list[str]:
@@ -235,8 +237,6 @@ class BoardConsumer(WorkshopStream):
         await self.send_json({"t": "hello", "v": version})
         self.want(version)
         # Each open ballot answers with the stage it shows (ballot.py, stage_ask).
-        self.receipts: dict[int, int] = {}
-        self.counter: asyncio.Task | None = None
         await self.channel_layer.group_send(ballots_group(self.workshop_id), {"type": "stage.ask"})
 
     def current_counters(self) -> tuple[int, int]:

@@ -115,20 +115,26 @@ class BoardNotices:
     redraws from the counters, so one notice of the latest version says it all)."""
 
     def __init__(self):
-        self.pending: dict[int, WorkshopChange] = {}
+        # workshop -> (the loop whose task will send it, the latest change to send)
+        self.pending: dict[int, tuple[asyncio.AbstractEventLoop, WorkshopChange]] = {}
+        self.tasks: set[asyncio.Task] = set()  # held until done (a loop keeps weak references)
 
     async def vote_counted(self, layer, change: WorkshopChange) -> None:
+        loop = asyncio.get_running_loop()
         waiting = self.pending.get(change.workshop_id)
-        if waiting is not None:
-            if change.version > waiting.version:
-                self.pending[change.workshop_id] = change
+        if waiting is not None and waiting[0] is loop:
+            if change.version > waiting[1].version:
+                self.pending[change.workshop_id] = (loop, change)
             return
-        self.pending[change.workshop_id] = change
-        asyncio.get_running_loop().create_task(self._flush(layer, change.workshop_id))
+        # None waiting in this loop (a test's loop that ended may have left one behind).
+        self.pending[change.workshop_id] = (loop, change)
+        task = loop.create_task(self._flush(layer, change.workshop_id))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     async def _flush(self, layer, workshop_id: int) -> None:
         await asyncio.sleep(COALESCE)
-        change = self.pending.pop(workshop_id)
+        _, change = self.pending.pop(workshop_id)
         try:
             await self._send(layer, change)
         except Exception:  # the boards catch up by the version on their next tick
