@@ -7,17 +7,24 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEBUG_TOOLBAR ?= false
+# The server options every recipe shares (config/serving.py; tests/test_serving.py compares):
+# WebSocket messages limited before they are inflated, an idle keep-alive longer than nginx's,
+# and proxy headers believed only from TRUSTED_PROXY_IPS (none unless set).
+TRUSTED_PROXY_IPS ?=
+UVICORN_OPTIONS := --ws-max-size 16384 --timeout-keep-alive 75 \
+	$(if $(strip $(TRUSTED_PROXY_IPS)),--proxy-headers --forwarded-allow-ips $(TRUSTED_PROXY_IPS),--no-proxy-headers)
 
 # The first Python >= 3.12 found: on PATH, then under pyenv. Override with `make PYTHON=...`.
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
 	if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; raise SystemExit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		command -v "$$p"; break; fi; done)
 
-.PHONY: help install run dev test test-fast test-scaleout lint fmt check-deploy screenshots clean bench bench-quick
+.PHONY: help install run workshop dev test test-fast test-scaleout lint fmt check-deploy screenshots clean bench bench-quick
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/ (HOST=, PORT= to change)"
 	@echo "make dev    make run, with django-debug-toolbar"
+	@echo "make workshop  serve a workshop to the room's network (ADDRESS=, PORT= to change)"
 	@echo "make test   install and run every test"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make fmt    format and fix the code with ruff"
@@ -52,7 +59,14 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	DEBUG=true EMAIL_BACKEND=console DEBUG_TOOLBAR=$(DEBUG_TOOLBAR) $(VENV)/bin/uvicorn config.asgi:application \
 		--host $(HOST) --port $(PORT) --reload --reload-dir apps --reload-dir config \
-		--reload-dir templates --reload-dir static --lifespan off
+		--reload-dir templates --reload-dir static --lifespan off $(UVICORN_OPTIONS)
+
+# A workshop served to the room's network in production mode, one process, no Redis: migrates,
+# seeds, collects the static files, detects the machine's network address (ADDRESS= to name
+# it) and prints the join address (apps/workshops/management/commands/serve_workshop.py).
+workshop: install
+	DEBUG=false HTTPS=false $(PY) manage.py serve_workshop --port $(PORT) \
+		$(if $(ADDRESS),--address $(ADDRESS))
 
 # `make run` with django-debug-toolbar (queries, templates and timings of each page), for developers.
 dev:

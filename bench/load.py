@@ -1,40 +1,34 @@
 """The workshop load test: a room of participants votes while the board follows, pushed.
 
-Each participant is a thread with its own session, as a phone in the room would be: it joins
-with the code and a name and opens the ballot; then, as the page does, it holds the ballot's
-live stream open (``ws/w/<code>/``) instead of polling, and votes on a random cell every
-``think_ms`` (0.5 to 1.5 times, at random: a quick human) until the time is up. The
-facilitator's board holds its own stream (``ws/m/<slug>/workshops/<pk>/``) and is redrawn as
-the votes come in. The streams, a few hundred WebSockets, live in a process of their own (asyncio
-and the ``websockets`` library), so that their work does not slow the voters' threads.
+The participants are asyncio clients in one or more processes of their own (bench/participants.py):
+each joins over HTTP, holds its ballot's live stream, and votes every ``think_ms`` (0.5 to 1.5
+times, at random: a quick human) until the time is up, by a POST each (``mode="http"``) or over
+its open stream (``mode="ws"``). The facilitator's board holds its own stream. Around the voting,
+the server's processes' CPU seconds and the harness's own are read (bench/cpu.py): what a vote
+costs, and how much of the machine the load generator itself took.
 
-Every vote the server acknowledged (200) is checked against the database at the end; every
-stream must have opened and stayed open; and the board must end showing the last vote.
+Every vote the server acknowledged is checked against the database at the end; every stream
+must have opened and stayed open; and the board must end showing the last version. With
+``stage_changes``, the facilitator then pauses, reopens and reveals, and each change's arrival
+at every ballot is timed, in both views (whole grid, one activity).
 
 ``capacity`` runs the load at growing room sizes to find the largest room the server takes
 with a vote p95 of at most ``P95_LIMIT_MS`` and no vote lost.
 """
 
-import asyncio
 import itertools
-import json
 import multiprocessing
-import random
-import re
+import os
 import sys
-import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 
 from . import queries
 from .client import BenchError
 from .stats import percentile, summary
 
 NONE_VALUE = "none"  # what the ballot sends for "no part" (apps.workshops.forms.NONE_VALUE)
-STAGE = re.compile(r'id="ballot"[^>]*data-stage="(\d+)"')
 P95_LIMIT_MS = 250  # a vote's p95 in the largest room the server takes (issue: live workshops)
-BOARD_CATCH_UP = 5.0  # seconds the board may take, after the last vote, to show it
 
 
 def log(message: str) -> None:
@@ -122,190 +116,57 @@ def in_process_voter(workshop: dict, name: str = "Measurer"):
     return vote
 
 
-# -- The streams, in a process of their own --------------------------------------------------------
+# -- The room: participants in processes of their own (bench/participants.py) ----------------------
 
 
-@dataclass
-class Stream:
-    url: str
-    cookie: str
-    hello: bool = False
-    kinds: dict = field(default_factory=dict)  # message kind -> how many
-    boards: list[tuple[int, float]] = field(default_factory=list)  # (version, receipt time)
-    error: str = ""
+VOTE_MODES = ("http", "ws")
+STAGE_WAIT = 3.0  # seconds a stage change is given to reach every ballot before the next
 
 
-async def _hold(stream: Stream, origin: str, opened: asyncio.Event, stop: asyncio.Event):
-    import websockets
+class Harness:
+    """``processes`` processes of asyncio participants (bench/participants.py), started and led
+    here."""
 
-    try:
-        async with websockets.connect(
-            stream.url,
-            origin=origin,
-            additional_headers={"Cookie": stream.cookie},
-            open_timeout=60,
-            ping_interval=None,
-            max_size=None,
-        ) as socket:
-            receiving = asyncio.create_task(_receive(socket, stream, opened))
-            stopping = asyncio.create_task(stop.wait())
-            await asyncio.wait({receiving, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            for task in (receiving, stopping):
-                task.cancel()
-            if receiving.done() and not receiving.cancelled() and receiving.exception():
-                raise receiving.exception()
-            if not stop.is_set():
-                stream.error = stream.error or "closed by the server"
-    except Exception as error:  # reported, never raised: one failure is a figure
-        stream.error = f"{type(error).__name__}: {error}"[:200]
-    finally:
-        opened.set()
+    def __init__(self, specs: list[dict]):
+        from . import participants
 
-
-async def _receive(socket, stream: Stream, opened: asyncio.Event) -> None:
-    async for text in socket:
-        now = time.monotonic()
-        message = json.loads(text)
-        kind = message.get("t", "?")
-        stream.kinds[kind] = stream.kinds.get(kind, 0) + 1
-        if kind == "hello":
-            stream.hello = True
-            opened.set()
-        elif kind == "board":
-            stream.boards.append((message["v"], now))
-        elif kind == "closed":
-            stream.error = f"closed: {message.get('reason')}"
-
-
-async def _streams(pipe, origin: str, specs: list[tuple[str, str]]) -> None:
-    loop = asyncio.get_running_loop()
-    streams = [Stream(url, cookie) for url, cookie in specs]
-    stop = asyncio.Event()
-    tasks, started = [], time.monotonic()
-    for first in range(0, len(streams), 25):
-        batch = []
-        for stream in streams[first : first + 25]:
-            opened = asyncio.Event()
-            batch.append(opened)
-            tasks.append(asyncio.create_task(_hold(stream, origin, opened, stop)))
-        await asyncio.wait_for(asyncio.gather(*(o.wait() for o in batch)), 120)
-    pipe.send({"connect_s": round(time.monotonic() - started, 2)})
-    await loop.run_in_executor(None, pipe.recv)  # the end of the voting
-    stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    pipe.send([vars(stream) for stream in streams])
-
-
-def _streams_process(pipe, origin, specs) -> None:
-    asyncio.run(_streams(pipe, origin, specs))
-
-
-class Streams:
-    """The participants' ballot streams and the board's, held open in another process."""
-
-    def __init__(self, server, specs: list[tuple[str, str]]):
         context = multiprocessing.get_context("spawn")
-        self.pipe, theirs = context.Pipe()
-        origin = f"http://127.0.0.1:{server.port}"
-        self.process = context.Process(
-            target=_streams_process, args=(theirs, origin, specs), daemon=True
-        )
-        self.process.start()
+        self.pipes, self.processes = [], []
+        for spec in specs:
+            mine, theirs = context.Pipe()
+            process = context.Process(
+                target=participants.process_main, args=(theirs, spec), daemon=True
+            )
+            process.start()
+            self.pipes.append(mine)
+            self.processes.append(process)
 
-    def opened(self) -> float:
-        if not self.pipe.poll(300):
-            raise BenchError("the workshop's streams did not open within 300 s")
-        return self.pipe.recv()["connect_s"]
+    def gather(self, seconds: float, what: str) -> list:
+        out = []
+        for pipe, process in zip(self.pipes, self.processes, strict=True):
+            deadline = time.monotonic() + seconds
+            while not pipe.poll(0.5):
+                if not process.is_alive():
+                    raise BenchError(f"a harness process died while {what}")
+                if time.monotonic() > deadline:
+                    raise BenchError(f"the harness took more than {seconds:g} s {what}")
+            out.append(pipe.recv())
+        return out
 
-    def close(self) -> list[dict]:
-        self.pipe.send("stop")
-        try:
-            if not self.pipe.poll(60):
-                raise BenchError("the workshop's streams did not report")
-            return self.pipe.recv()
-        finally:
-            self.process.join(timeout=10)
-            if self.process.is_alive():
-                self.process.kill()
+    def send(self, message) -> None:
+        for pipe in self.pipes:
+            pipe.send(message)
 
-
-# -- The participants ------------------------------------------------------------------------------
-
-
-@dataclass
-class Participant:
-    name: str
-    cookie: str = ""
-    stage: int = 0
-    join_ms: list[float] = field(default_factory=list)
-    vote_ms: list[float] = field(default_factory=list)
-    errors: Counter = field(default_factory=Counter)
-    # Cell -> the code of the last vote the server acknowledged.
-    acknowledged: dict[tuple[int, int], str] = field(default_factory=dict)
-    # Cells whose last attempt failed without an answer: the server may or may not have it.
-    uncertain: set[tuple[int, int]] = field(default_factory=set)
-    votes_ok: int = 0
-    last_ack: float = 0.0
+    def close(self) -> None:
+        for process in self.processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
 
 
-def _participant(server, workshop, me: Participant, start: threading.Barrier, clock: dict):
-    code = workshop["code"]
-    session = server.session(timeout=30)
-    rng = random.Random(me.name)  # noqa: S311 (load pattern, not security)
-    joined = False
-    try:
-        form = session.get(f"/w/{code}/")
-        answer = session.post(
-            f"/w/{code}/", {"name": me.name, "csrfmiddlewaretoken": form.csrf_token() or ""}
-        )
-        me.join_ms.append(form.ms + answer.ms)
-        if answer.status != 302:
-            me.errors[f"join {answer.status}"] += 1
-        else:
-            ballot = session.get(f"/w/{code}/vote/")
-            session.csrf = ballot.csrf_token()
-            stage = STAGE.search(ballot.text)
-            joined = ballot.status == 200 and session.csrf is not None and stage is not None
-            if joined:
-                me.stage = int(stage.group(1))
-                me.cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
-            else:
-                me.errors[f"ballot {ballot.status}"] += 1
-    except OSError as error:
-        me.errors[f"join {type(error).__name__}"] += 1
-    try:
-        start.wait(timeout=600)  # everyone has joined and every stream is open
-    except threading.BrokenBarrierError:
-        me.errors["never started"] += 1
-        return
-    if not joined:
-        return
-    deadline = clock["deadline"]
-    next_vote = time.monotonic() + rng.uniform(0, 0.2)
-    while next_vote < deadline:
-        now = time.monotonic()
-        if next_vote > now:
-            time.sleep(next_vote - now)
-        # A late answer delays the next vote; nobody clicks faster to catch up.
-        next_vote = max(next_vote, now) + rng.uniform(0.5, 1.5) * workshop["think_ms"] / 1000
-        cell = (rng.choice(workshop["activities"]), rng.choice(workshop["roles"]))
-        letter = rng.choice(workshop["codes"])
-        data = {"activity": cell[0], "role": cell[1], "code": letter}
-        try:
-            answer = session.post(f"/w/{code}/cast/", data, headers={"HX-Request": "true"})
-        except OSError as error:
-            me.errors[f"vote {type(error).__name__}"] += 1
-            me.uncertain.add(cell)
-            continue
-        me.vote_ms.append(answer.ms)
-        if answer.status == 200:
-            me.votes_ok += 1
-            me.last_ack = time.monotonic()
-            me.acknowledged[cell] = "" if letter == NONE_VALUE else letter
-            me.uncertain.discard(cell)
-        else:
-            me.errors[f"vote {answer.status}"] += 1
-    session.close()
+def split(items: list, parts: int) -> list[list]:
+    """``items`` dealt round-robin into ``parts`` lists (none empty when there are enough)."""
+    return [items[n::parts] for n in range(parts)]
 
 
 def run(
@@ -316,108 +177,182 @@ def run(
     seconds: float,
     think_ms: int,
     facilitator: tuple[str, str],
+    mode: str = "http",
+    processes: int = 1,
+    stage_changes: bool = False,
 ) -> dict:
-    """The room: ``participants`` voting for ``seconds``, the board following."""
+    """The room: ``participants`` voting for ``seconds`` (by ``mode``), the board following;
+    then, with ``stage_changes``, the facilitator pauses, reopens and reveals, and each change's
+    arrival at every ballot is timed (half the ballots show the whole grid, half one activity)."""
+    from .cpu import Window, figures
+
     if workshop.get("skipped"):
         return {"skipped": workshop["skipped"]}
-    workshop = {**workshop, "think_ms": think_ms}
-    people = [Participant(name=f"Participant {i + 1}") for i in range(participants)]
+    if mode not in VOTE_MODES:
+        raise BenchError(f"vote mode {mode!r}: one of {VOTE_MODES}")
     board = server.session(timeout=30)
     board.login(*facilitator)
-    board_cookie = "; ".join(f"{k}={v}" for k, v in board.cookies.items())
-    board.close()
-    ws = f"ws://127.0.0.1:{server.port}"
-    clock: dict = {}
-    streams: list = []
-
-    def go():  # runs once, when every participant has joined (or failed to)
-        try:
-            open_streams()
-        except Exception as error:
-            clock["error"] = error
-            clock["start"] = clock["deadline"] = time.monotonic()  # nobody votes
-
-    def open_streams():
-        specs = [
-            (f"{ws}/ws/w/{workshop['code']}/?stage={me.stage}", me.cookie)
-            for me in people
-            if me.cookie
-        ]
-        specs.append(
-            (f"{ws}/ws/m/{workshop['slug']}/workshops/{workshop['pk']}/?v=0", board_cookie)
-        )
-        streams.append(Streams(server, specs))
-        clock["connect_s"] = streams[0].opened()
-        clock["start"] = time.monotonic()
-        clock["deadline"] = clock["start"] + seconds
-
-    start = threading.Barrier(participants, action=go)
-    threads = [
-        threading.Thread(target=_participant, args=(server, workshop, me, start, clock))
-        for me in people
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if "error" in clock:
-        if streams:
-            streams[0].close()
-        raise BenchError(f"the workshop's streams failed: {clock['error']}") from clock["error"]
-    elapsed = time.monotonic() - clock.get("start", time.monotonic())
-    last_ack = max((me.last_ack for me in people), default=0.0)
-    time.sleep(min(BOARD_CATCH_UP, 1.0))  # the board's last redraw, under way
-    held = streams[0].close() if streams else []
-    votes = [ms for me in people for ms in me.vote_ms]
-    joins = [ms for me in people for ms in me.join_ms]
-    errors = sum((me.errors for me in people), Counter())
+    board.refresh_csrf(f"/m/{workshop['slug']}/workshops/{workshop['pk']}/")
+    people = [(f"Participant {i + 1}", "grid" if i % 2 else "") for i in range(participants)]
+    common = {
+        "port": server.port,
+        "code": workshop["code"],
+        "slug": workshop["slug"],
+        "pk": workshop["pk"],
+        "activities": workshop["activities"],
+        "roles": workshop["roles"],
+        "codes": workshop["codes"],
+        "think_ms": think_ms,
+        "mode": mode,
+    }
+    parts = split(people, max(1, min(processes, participants)))
+    specs = [{**common, "people": part} for part in parts]
+    specs[0]["board_cookie"] = "; ".join(f"{k}={v}" for k, v in board.cookies.items())
+    harness = Harness(specs)
+    try:
+        started = time.monotonic()
+        ready = harness.gather(600, "joining and opening the streams")
+        connect_s = time.monotonic() - started
+        start = time.monotonic() + 0.2
+        cpu_before = server.cpu_seconds()
+        harness.send({"deadline": start + seconds})
+        voted = harness.gather(seconds + 120, "voting")
+        end = time.monotonic()
+        cpu_after = server.cpu_seconds()
+        changes = stage_run(board, workshop) if stage_changes else []
+        harness.send({"version": workshop_version(workshop["pk"])})
+        reports = harness.gather(120, "reporting")
+    finally:
+        harness.close()
+        board.close()
+    elapsed = end - start
+    everyone = [p for report in reports for p in report["people"]]
+    board_report = reports[0]["board"]
+    votes = [ms for p in everyone for ms in p["vote_ms"]]
+    joins = [ms for p in everyone for ms in p["join_ms"]]
+    errors = sum((Counter(p["errors"]) for p in everyone), Counter())
     if not votes:
         raise BenchError(f"no vote was answered in the workshop load: {dict(errors)}")
-    ballots, board_stream = held[:-1], (held[-1] if held else None)
+    acknowledged_votes = sum(p["votes_ok"] for p in everyone)
+    last_ack = max((p["last_ack"] for p in everyone), default=0.0)
+    cost = figures(
+        server=Window(cpu_before, cpu_after, elapsed),
+        harness_cpu_s=sum(v["cpu_s"] for v in voted),
+        votes=acknowledged_votes,
+        cores=os.cpu_count(),
+    )
     return {
         "participants": participants,
+        "joined": sum(r["ready"] for r in ready),
+        "mode": mode,
+        "harness_processes": len(specs),
         "duration_s": round(elapsed, 1),
         "think_ms": think_ms,
         "requests": len(votes),
         "rps": round(len(votes) / elapsed, 1),
-        "votes_rps": round(len(votes) / elapsed, 1),
+        "votes_rps": round(acknowledged_votes / elapsed, 1),
         "errors": sum(errors.values()),
         "error_kinds": dict(errors),
         "join": summary(joins) if joins else None,
         "vote": summary(votes),
         "all": summary(votes),
-        "streams": _streams_figures(ballots, board_stream, clock, last_ack),
+        "cost": cost,
+        "streams": streams_figures(everyone, board_report, connect_s, start, end, last_ack),
+        "stage_changes": stage_figures(everyone, changes),
         "acknowledged": {
-            me.name: {"cells": me.acknowledged, "uncertain": me.uncertain, "votes": me.votes_ok}
-            for me in people
+            p["name"]: {
+                "cells": {(a, r): c for a, r, c in p["acknowledged"]},
+                "uncertain": {tuple(cell) for cell in p["uncertain"]},
+                "votes": p["votes_ok"],
+            }
+            for p in everyone
         },
     }
 
 
-def _streams_figures(ballots: list[dict], board: dict | None, clock: dict, last_ack: float):
-    failed = [s["error"] for s in ballots if s["error"] or not s["hello"]]
+def workshop_version(pk: int) -> int | None:
+    from apps.workshops.models import Workshop
+
+    return Workshop.objects.filter(pk=pk).values_list("version", flat=True).first()
+
+
+def stage_run(board, workshop: dict) -> list[dict]:
+    """Pause, reopen, reveal: each change's time and the stage it set, ``STAGE_WAIT`` apart."""
+    from apps.workshops.models import Workshop
+
+    base = f"/m/{workshop['slug']}/workshops/{workshop['pk']}"
+    steps = [
+        ("pause", f"{base}/state/", {"state": "paused"}),
+        ("open", f"{base}/state/", {"state": "open"}),
+        ("reveal", f"{base}/reveal/", {"revealed": "on"}),
+    ]
+    out = []
+    for name, path, data in steps:
+        sent = time.monotonic()
+        answer = board.post(path, data, headers={"HX-Request": "true"})
+        if answer.status != 200:
+            raise BenchError(f"the facilitator's {name} answered {answer.status}")
+        stage = Workshop.objects.filter(pk=workshop["pk"]).values_list("stage", flat=True)[0]
+        out.append({"change": name, "sent": sent, "stage": stage})
+        time.sleep(STAGE_WAIT)
+    return out
+
+
+def stage_figures(everyone: list[dict], changes: list[dict]) -> dict:
+    """For each change and each view: how long it took to reach the ballots (ms, p50/p95/max),
+    and how many it never reached within ``STAGE_WAIT``."""
+    out = {}
+    for change in changes:
+        for view in ("grid", ""):
+            delays, missed = [], 0
+            for p in everyone:
+                if p["view"] != view or not p["hello"]:
+                    continue
+                got = [t for stage, t in p["stages"] if stage >= change["stage"]]
+                if got and min(got) - change["sent"] <= STAGE_WAIT:
+                    delays.append((min(got) - change["sent"]) * 1000)
+                else:
+                    missed += 1
+            key = f"{change['change']} ({'whole grid' if view else 'one activity'})"
+            out[key] = {
+                "ballots": len(delays) + missed,
+                "missed": missed,
+                **(
+                    {
+                        "p50_ms": round(percentile(delays, 50), 1),
+                        "p95_ms": round(percentile(delays, 95), 1),
+                        "max_ms": round(max(delays), 1),
+                    }
+                    if delays
+                    else {}
+                ),
+            }
+    return out
+
+
+def streams_figures(everyone, board, connect_s, start, end, last_ack) -> dict:
+    failed = [p["stream_error"] for p in everyone if p["stream_error"] or not p["hello"]]
     out = {
-        "connect_s": clock.get("connect_s"),
-        "ballots": len(ballots),
+        "connect_s": round(connect_s, 2),
+        "ballots": len(everyone),
         "ballots_failed": len(failed),
         "ballot_errors": sorted(set(failed))[:3],
-        "ballot_messages": sum(sum(s["kinds"].values()) for s in ballots),
+        "ballot_messages": sum(sum(p["kinds"].values()) for p in everyone),
     }
     if board is not None:
-        times = [t for _, t in board["boards"] if t >= clock.get("start", 0)]
+        boards = board["boards"]
+        times = [t for _, t in boards if t >= start]
         gaps = [(b - a) * 1000 for a, b in itertools.pairwise(times)]
         out["board"] = {
-            "error": board["error"],
-            "redraws": len(board["boards"]),
-            "redraws_per_s": round(len(times) / max(1e-9, clock["deadline"] - clock["start"]), 2)
-            if "start" in clock
-            else None,
+            "error": board["stream_error"],
+            "redraws": len(boards),
+            "redraws_per_s": round(len(times) / max(1e-9, end - start), 2),
             "interval_p50_ms": round(percentile(gaps, 50), 1) if gaps else None,
             "interval_p95_ms": round(percentile(gaps, 95), 1) if gaps else None,
-            "last_version": board["boards"][-1][0] if board["boards"] else None,
-            # The last redraw's receipt after the last acknowledged vote.
-            "last_after_last_vote_ms": round((board["boards"][-1][1] - last_ack) * 1000, 1)
-            if board["boards"] and last_ack
+            "last_version": boards[-1][0] if boards else None,
+            # The last board message's receipt after the last acknowledged vote.
+            "last_after_last_vote_ms": round((boards[-1][1] - last_ack) * 1000, 1)
+            if boards and last_ack
             else None,
         }
     return out
@@ -478,6 +413,7 @@ def capacity(
     most: int = 800,
     least: int = 10,
     step: int = 25,
+    mode: str = "http",
 ) -> dict:
     """The largest room, to within ``step`` participants (from ``least`` to ``most``), that
     ``passed``."""
@@ -492,6 +428,7 @@ def capacity(
             seconds=seconds,
             think_ms=think_ms,
             facilitator=facilitator,
+            mode=mode,
         )
         result.update(verify(workshop, result.pop("acknowledged"), result["streams"]))
         ok = passed(result)
@@ -504,6 +441,8 @@ def capacity(
             "ballots_failed": result["streams"]["ballots_failed"],
             "board_redraws_per_s": result["streams"].get("board", {}).get("redraws_per_s"),
             "board_stale": result.get("board_stale"),
+            "server_cpu_ms_per_vote": result.get("cost", {}).get("server_cpu_ms_per_vote"),
+            "harness_cores_used": result.get("cost", {}).get("harness", {}).get("cores_used"),
             "passed": ok,
         }
         log(f"  room of {size}: {tried[size]}")
@@ -537,5 +476,6 @@ def capacity(
         "p95_limit_ms": P95_LIMIT_MS,
         "seconds": seconds,
         "think_ms": think_ms,
+        "mode": mode,
         "tried": {str(k): v for k, v in sorted(tried.items())},
     }

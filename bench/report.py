@@ -128,12 +128,14 @@ def table(run: dict, checks: list[Check]) -> str:
             + "; "
             f"{load['votes_acknowledged']} votes acknowledged, {load['lost_votes']} not stored."
             + streams_sentence(load.get("streams")),
+            *cost_lines(load),
         ]
     elif load:
         lines += ["", f"Workshop load: not run ({load['skipped']})."]
     lines += browser_lines(run.get("browser"))
     lines += fanout_lines(run.get("fanout"))
     lines += capacity_lines(run.get("workshop_capacity"))
+    lines += stage_lines(run.get("workshop_stages"))
     lines += ["", "| Target | Figure | Limit | |", "| --- | --- | --- | --- |"]
     for check in checks:
         figure = "-" if check.figure is None else f"{check.figure:g} {check.unit}".strip()
@@ -217,6 +219,38 @@ def streams_sentence(streams: dict | None) -> str:
         f"{board.get('interval_p95_ms', '-')} ms), its last redraw "
         f"{board.get('last_after_last_vote_ms', '-')} ms after the last vote."
     )
+
+
+def cost_lines(load: dict) -> list[str]:
+    """What the votes cost: the server's CPU per vote and the load generator's own share."""
+    cost = load.get("cost")
+    if not cost:
+        return []
+    return [
+        "",
+        f"Votes {load.get('mode', 'http')}: the server's processes used "
+        f"{cost['server_cpu_s']:g} CPU s in {cost['wall_s']:g} s "
+        f"({cost['server']['cores_used']} cores), **{cost['server_cpu_ms_per_vote']} ms of CPU "
+        f"per acknowledged vote** ({cost['votes']} votes), the board's redraws and the fan-out "
+        f"included; the load generator ({load.get('harness_processes', 1)} asyncio process(es)) "
+        f"{cost['harness_cpu_s']:g} CPU s, {cost['harness']['cores_used']} cores "
+        f"({cost['harness_cpu_ms_per_vote']} ms per vote).",
+    ]
+
+
+def stage_lines(stages: dict | None) -> list[str]:
+    if not stages or stages.get("skipped"):
+        return []
+    parts = "; ".join(
+        f"{name}: p50 {f.get('p50_ms', '-')} ms, p95 {f.get('p95_ms', '-')} ms, "
+        f"{f['missed']} of {f['ballots']} missed"
+        for name, f in stages["changes"].items()
+    )
+    return [
+        "",
+        f"Stage changes with {stages['participants']} ballots (half of them showing the whole "
+        f"grid, half one activity), from the facilitator's request to each ballot: {parts}.",
+    ]
 
 
 def capacity_lines(capacity: dict | None) -> list[str]:

@@ -40,6 +40,8 @@ class Plan:
     quick: bool
     fanout: fanout.Plan
     capacity_seconds: float | None  # seconds of each room of the capacity search; None: none
+    stage_participants: int | None  # the room whose stage changes are timed; None: none
+    vote_mode: str = "ws"  # votes over the ballot's stream ("ws") or a POST each ("http")
 
 
 FULL = Plan(
@@ -54,6 +56,7 @@ FULL = Plan(
     quick=False,
     fanout=fanout.FULL,
     capacity_seconds=20,
+    stage_participants=300,
 )
 QUICK = Plan(
     sizes=((20, 8), (300, 12)),
@@ -67,6 +70,7 @@ QUICK = Plan(
     quick=True,
     fanout=fanout.QUICK,
     capacity_seconds=None,
+    stage_participants=None,
 )
 
 
@@ -330,6 +334,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="seconds of each room in the workshop capacity search (0: no search; default 20, "
         "none in quick mode)",
     )
+    parser.add_argument(
+        "--vote-mode",
+        choices=("ws", "http"),
+        help="votes over the ballot's stream (default, when the server takes them) or by POST",
+    )
+    parser.add_argument(
+        "--stage-room",
+        type=int,
+        metavar="PARTICIPANTS",
+        help="the room whose stage changes are timed (0: none; default 300, none in quick mode)",
+    )
     parser.add_argument("--note", default="", help="said next to the figures (e.g. a busy machine)")
     parser.add_argument(
         "--write",
@@ -358,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         plan = replace(plan, load_seconds=args.duration)
     if args.capacity is not None:
         plan = replace(plan, capacity_seconds=args.capacity or None)
+    if args.stage_room is not None:
+        plan = replace(plan, stage_participants=args.stage_room or None)
     if args.watchers or args.fanout_seconds:
         plan = replace(
             plan,
@@ -378,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers is None:
         args.workers = srv.default_workers() if postgres else 1
     work, db_url, env = srv.django_start(extra)
+    plan = replace(plan, vote_mode=args.vote_mode or default_vote_mode())
     from django.db import connections
 
     try:
@@ -387,6 +405,18 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             srv.database_drop(db_url)
     return conclude(run, plan, args, write)
+
+
+def default_vote_mode() -> str:
+    """Over the stream when the ballot's stream takes votes (apps/live/workshop), else by POST."""
+    try:
+        from apps.live.workshop.ballot import BallotConsumer
+    except ImportError:
+        try:
+            from apps.live.workshop.consumers import BallotConsumer
+        except ImportError:
+            return "http"
+    return "ws" if "vote" in getattr(BallotConsumer, "accepted", ()) else "http"
 
 
 def bench(plan: Plan, env: dict, work, args) -> dict:
@@ -434,6 +464,7 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
                 seconds=plan.load_seconds,
                 think_ms=plan.think_ms,
                 facilitator=(build.USERNAME, password),
+                mode=plan.vote_mode,
             )
         except BenchError as error:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
@@ -470,12 +501,14 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
     run["workshop_queries"] = workshop.get("queries", {}) if isinstance(workshop, dict) else {}
     run["fanout"] = fanned
     run["workshop_capacity"] = capacity_search(plan, env, work, args, user, password, matrices)
+    run["workshop_stages"] = stage_room(plan, env, work, args, user, password, matrices)
     busy = (machine["load_average_at_start"] or [0])[0] > 0.25 * (machine["cores"] or 1)
     run["machine"] = machine
     run["vendor"] = vendor
     run["settings"] = {
         "workers": args.workers,
-        "server": "gunicorn, uvicorn workers (ASGI)",
+        "server": "gunicorn, config.serving.AsgiWorker (uvicorn, ASGI)",
+        "vote_mode": plan.vote_mode,
         "channel_layer": layer,
         "quick": plan.quick,
         "runs": plan.runs,
@@ -492,7 +525,9 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
 
 def capacity_search(plan: Plan, env: dict, work, args, user, password, matrices) -> dict:
     """The largest workshop room the server takes (bench/load.py), on a server of its own."""
-    from . import build, load
+    from django.db import connection
+
+    from . import build, load, targets
 
     if plan.capacity_seconds is None:
         return {"skipped": "not asked for (quick mode; --capacity SECONDS)"}
@@ -509,9 +544,45 @@ def capacity_search(plan: Plan, env: dict, work, args, user, password, matrices)
                 facilitator=(build.USERNAME, password),
                 seconds=plan.capacity_seconds,
                 think_ms=plan.think_ms,
+                mode=plan.vote_mode,
+                first=targets.WORKSHOP_ROOM.get(connection.vendor, 100),
             )
         except BenchError as error:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
+
+
+def stage_room(plan: Plan, env: dict, work, args, user, password, matrices) -> dict:
+    """A room of ``plan.stage_participants`` votes for a few seconds; then the facilitator
+    pauses, reopens and reveals, and each change's arrival at every ballot is timed (half the
+    ballots show the whole grid, half one activity), on a server of its own."""
+    from django.db import connections
+
+    from . import build, load
+
+    if plan.stage_participants is None:
+        return {"skipped": "not asked for (quick mode; --stage-room PARTICIPANTS)"}
+    reason = load.available()
+    if reason:
+        return {"skipped": reason}
+    workshop = load.start(user=user, matrix=matrices[plan.sizes[0]])
+    connections.close_all()
+    size = plan.stage_participants
+    log(f"stage changes: a room of {size}")
+    with srv.Server(env, work, workers=args.workers, name="gunicorn-stages") as server:
+        try:
+            result = load.run(
+                server=server,
+                workshop=workshop,
+                participants=size,
+                seconds=5,
+                think_ms=plan.think_ms,
+                facilitator=(build.USERNAME, password),
+                mode=plan.vote_mode,
+                stage_changes=True,
+            )
+        except BenchError as error:
+            raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
+    return {"participants": size, "joined": result["joined"], "changes": result["stage_changes"]}
 
 
 def conclude(run: dict, plan: Plan, args, write: bool) -> int:

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from config.serving import gunicorn_arguments
+
 from .client import BenchError, Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,14 +154,16 @@ class Server:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def start(self) -> None:
-        command = [
+    def command(self) -> list[str]:
+        """The production recipe's command (docs/deploy.md) on a port of the bench's own."""
+        return [
             sys.executable,
             "-m",
             "gunicorn",
             "config.asgi:application",
             "--worker-class",
-            "uvicorn_worker.UvicornWorker",
+            "config.serving.AsgiWorker",
+            *gunicorn_arguments(self.env),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
@@ -172,6 +176,9 @@ class Server:
             "--log-level",
             "warning",
         ]
+
+    def start(self) -> None:
+        command = self.command()
         with self.log_path.open("wb") as log:
             # A session of its own, so that kill() takes the workers down with the master.
             self.process = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)

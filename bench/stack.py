@@ -28,6 +28,7 @@ NGINX_CONF = ROOT / "config" / "nginx" / "raci.conf"
 NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 MIME_TYPES = Path("/etc/nginx/mime.types")
+PROXY_ADDRESS = "127.0.0.2"  # where the tests' nginx connects to the app from
 
 
 def wait_for_port(port: int, *, seconds: float = 20, process=None, what: str = "server") -> None:
@@ -235,6 +236,15 @@ def nginx_site_config(
         out = _replace(out, r"ssl_certificate /\S+;", f"ssl_certificate {cert};", count=1)
         out = _replace(out, r"ssl_certificate_key /\S+;", f"ssl_certificate_key {key};", count=1)
         out = _replace(out, r"alias /srv/raci/staticfiles/;", f"alias {static_root}/;", count=1)
+        # The browsers of the tests are on 127.0.0.1 too: nginx reaches the app from another
+        # loopback address, the one the app trusts (TRUSTED_PROXY_IPS), so that a visitor is
+        # never mistaken for the proxy.
+        out = _replace(
+            out,
+            r"^(\s*)proxy_http_version 1\.1;",
+            rf"\1proxy_http_version 1.1;\n\1proxy_bind {PROXY_ADDRESS};",
+            count=1,
+        )
         return _replace(out, r"http://raci_app;", f"http://{upstream_name};")
 
     parts = [upstream_for("raci_app", main.app_ports), *maps, redirect]

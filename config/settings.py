@@ -384,6 +384,9 @@ for _name, _value in (
 # address must be able to join), and join attempts per minute from one browser session.
 WORKSHOP_JOINS_PER_MINUTE_PER_IP = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_IP", 30)
 WORKSHOP_JOINS_PER_MINUTE_PER_SESSION = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_SESSION", 10)
+# Where phones reach the app (e.g. http://192.168.1.20:8000), for the board's join address and QR
+# code; empty: the address the board was opened at. `make workshop` sets it to the detected one.
+WORKSHOP_JOIN_ORIGIN = os.environ.get("WORKSHOP_JOIN_ORIGIN", "")
 
 # Teams: whether visitors may create their own account (otherwise staff create users), and how
 # long an invite link stays valid (seconds).

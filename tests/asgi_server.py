@@ -21,13 +21,15 @@ class AsgiServer:
         self.url = f"http://{host}:{self.port}"
         self.ws_url = f"ws://{host}:{self.port}"
         from config.asgi import application
+        from config.serving import uvicorn_options
 
+        # The limits every recipe serves with (config/serving.py): frames, proxy headers.
         config = uvicorn.Config(
             application,
             lifespan="off",
             log_level="warning",
-            ws_max_size=64 * 1024,
             timeout_graceful_shutdown=1,
+            **uvicorn_options(),
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._run, name="asgi-server", daemon=True)

@@ -112,26 +112,77 @@ def tally(
     by_activity: Mapping[Id, Mapping[Id, Mapping[Id, str]]],
     current: Mapping[tuple[Id, Id], str] | None = None,
 ) -> dict[Id, ActivityResult]:
-    """Every cell's distribution and majority. A tie goes to the matrix's current value if it
-    is among the tied answers, else to the scheme's first letter, "none" last."""
+    """Every cell's distribution and majority, from each participant's votes (see
+    ``from_counts`` for the same from kept counts). A tie goes to the matrix's current value if
+    it is among the tied answers, else to the scheme's first letter, "none" last."""
+    counts: dict[tuple[Id, Id], Counter] = {}
+    answered = {}
+    for activity in activity_ids:
+        voters = by_activity.get(activity, {})
+        answered[activity] = len(voters)
+        for role in role_ids:
+            counts[activity, role] = Counter(
+                c for choices in voters.values() if (c := choices.get(role)) is not None
+            )
+    return from_counts(scheme, activity_ids, role_ids, counts, answered, current)
+
+
+def from_counts(
+    scheme: Scheme,
+    activity_ids: Sequence[Id],
+    role_ids: Sequence[Id],
+    counts: Mapping[tuple[Id, Id], Mapping[str, int]],
+    answered: Mapping[Id, int],
+    current: Mapping[tuple[Id, Id], str] | None = None,
+) -> dict[Id, ActivityResult]:
+    """Every cell's result from the counts of the letters given to it (``NONE``: explicit "no
+    part") and the number of participants who answered each activity: those who answered and
+    gave the role nothing count as "none" too."""
     current = current or {}
     rank = {code: i for i, code in enumerate([*scheme.codes, NONE])}
     results = {}
+    empty: Mapping[str, int] = {}
     for activity in activity_ids:
-        voters = by_activity.get(activity, {})
+        n = answered.get(activity, 0)
         cells = {}
         for role in role_ids:
-            counts = Counter(choices.get(role, NONE) for choices in voters.values())
-            cell = CellResult(counts=counts, answered=len(voters))
-            if voters:
-                top = max(counts.values())
-                tied = [code for code, n in counts.items() if n == top]
+            given = Counter(
+                {
+                    c: k
+                    for c, k in counts.get((activity, role), empty).items()
+                    if k > 0 and c != NONE
+                }
+            )
+            rest = n - sum(given.values())
+            if rest > 0:
+                given[NONE] = rest
+            cell = CellResult(counts=given, answered=n)
+            if n:
+                top = max(given.values())
+                tied = [code for code, k in given.items() if k == top]
                 now = current.get((activity, role), NONE)
                 cell.tie = len(tied) > 1
                 cell.majority = now if now in tied else min(tied, key=lambda c: rank.get(c, 99))
             cells[role] = cell
-        results[activity] = ActivityResult(activity, len(voters), cells)
+        results[activity] = ActivityResult(activity, n, cells)
     return results
+
+
+def conflicts_in(scheme: Scheme, results: Mapping[Id, ActivityResult]) -> list[Conflict]:
+    """``conflicts`` from the cells' counts: the same, without each participant's votes."""
+    found = []
+    for kind in scheme.exactly_one:
+        code = scheme.code_for(kind)
+        for activity, result in results.items():
+            named = [
+                (role, cell.counts[code])
+                for role, cell in result.cells.items()
+                if cell.counts[code]
+            ]
+            if len(named) > 1:
+                named.sort(key=lambda pair: -pair[1])
+                found.append(Conflict(activity, code, named))
+    return found
 
 
 def conflicts(
@@ -171,12 +222,26 @@ def role_confusion(
 ) -> list[Confusion]:
     """Pairs of roles (X, Y) such that, on one activity, one participant gives X the A (or R)
     and not Y while another gives it to Y and not X. Most activities first."""
-    pairs: dict[tuple[Id, Id], Confusion] = {}
-    for kind in CONFUSABLE_KINDS:
-        code = scheme.code_for(kind)
-        if code is None:
-            continue
-        for activity, voters in by_activity.items():
+    return confusion_total(confusion_by_activity(scheme, by_activity))
+
+
+type Mixed = set[
+    tuple[tuple[Id, Id], str]
+]  # the pairs of roles mixed up on one activity, by letter
+
+
+def confusion_by_activity(
+    scheme: Scheme, by_activity: Mapping[Id, Mapping[Id, Mapping[Id, str]]]
+) -> dict[Id, Mixed]:
+    """Per activity, the pairs of roles mixed up on it (see ``role_confusion``): kept per
+    activity, so that a board recomputes only the activities whose votes changed."""
+    mixed: dict[Id, Mixed] = {}
+    for activity, voters in by_activity.items():
+        found: Mixed = set()
+        for kind in CONFUSABLE_KINDS:
+            code = scheme.code_for(kind)
+            if code is None:
+                continue
             holders: dict[Id, set[Id]] = defaultdict(set)  # role -> participants naming it
             for participant, choices in voters.items():
                 for role, c in choices.items():
@@ -184,8 +249,20 @@ def role_confusion(
                         holders[role].add(participant)
             for x, y in combinations(sorted(holders), 2):
                 if holders[x] - holders[y] and holders[y] - holders[x]:
-                    pair = pairs.setdefault((x, y), Confusion((x, y)))
-                    if activity not in pair.activities:
-                        pair.activities.append(activity)
-                    pair.codes.add(code)
+                    found.add(((x, y), code))
+        mixed[activity] = found
+    return mixed
+
+
+def confusion_total(mixed: Mapping[Id, Mixed]) -> list[Confusion]:
+    """The pairs of ``confusion_by_activity`` over all activities, most activities first."""
+    pairs: dict[tuple[Id, Id], Confusion] = {}
+    for activity, found in mixed.items():
+        for roles, code in found:
+            pair = pairs.get(roles)
+            if pair is None:
+                pair = pairs[roles] = Confusion(roles)
+            if not pair.activities or pair.activities[-1] != activity:
+                pair.activities.append(activity)  # activities come one after the other
+            pair.codes.add(code)
     return sorted(pairs.values(), key=lambda p: (-len(p.activities), p.roles))

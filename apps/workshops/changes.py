@@ -63,8 +63,13 @@ def announce(*, workshop_id: int, what: What, participant_id: int | None = None)
     change = WorkshopChange(
         workshop_id, version, stage, state, bool(revealed), What(what), participant_id
     )
-    transaction.on_commit(lambda: workshop_changed.send_robust(sender=Workshop, change=change))
+    announce_committed(change)
     return change
+
+
+def announce_committed(change: WorkshopChange) -> None:
+    """Send ``change`` once its transaction commits (its counters already raised)."""
+    transaction.on_commit(lambda: workshop_changed.send_robust(sender=Workshop, change=change))
 
 
 def _raise_counters(workshop_id: int, *, stage: bool) -> tuple[int, int, str, bool]:

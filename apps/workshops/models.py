@@ -103,6 +103,8 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     # A removed participant is kept (without votes), so their session cannot join again.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Activities they answered (set any role on), kept by the vote's transaction (services.py).
+    answered = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["joined_at", "pk"]
@@ -140,6 +142,50 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.participant}: {self.code or '-'} for {self.role_id} on {self.activity_id}"
+
+
+class Tally(models.Model):
+    """How many participants gave one cell one letter (``NONE``: an explicit "no part").
+
+    Kept up to date by each vote's transaction (old letter out, new letter in) and by removing
+    a participant, so the board reads these instead of every vote (docs/workshop.md).
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="tallies")
+    activity = models.ForeignKey("matrices.Activity", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("catalog.Role", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=1, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "activity", "role", "code"], name="tally_unique_cell_code"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code or '-'} x{self.count} for {self.role_id} on {self.activity_id}"
+
+
+class ActivityTally(models.Model):
+    """How many participants answered one activity of a workshop, kept as votes arrive."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="activity_tallies"
+    )
+    activity = models.ForeignKey("matrices.Activity", on_delete=models.CASCADE, related_name="+")
+    answered = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "activity"], name="activitytally_unique_activity"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.answered} answered {self.activity_id} in {self.workshop_id}"
 
 
 class SettledCell(models.Model):

@@ -12,6 +12,7 @@ import ipaddress
 from functools import lru_cache
 
 import segno
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,20 +46,27 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def board_context(request: HttpRequest, workshop: Workshop) -> dict:
+def join_origin(request: HttpRequest) -> str:
+    """Where phones reach the app: ``WORKSHOP_JOIN_ORIGIN`` when the server was told its network
+    address (`make workshop` detects it), else the address the board was opened at."""
+    configured = settings.WORKSHOP_JOIN_ORIGIN
+    return configured.rstrip("/") if configured else f"{request.scheme}://{request.get_host()}"
+
+
+def board_context(request: HttpRequest, workshop: Workshop, board=None) -> dict:
     """The board of ``workshop`` as seen at the address of ``request`` (the join address and its
-    QR code are made from it)."""
-    join_url = request.build_absolute_uri(reverse("workshops:join", args=[workshop.code]))
+    QR code are made from it, or from ``join_origin``); ``board``: already read (the live
+    layer's snapshot)."""
+    origin = join_origin(request)
+    join_url = origin + reverse("workshops:join", args=[workshop.code])
     return {
         "workshop": workshop,
         "matrix": workshop.matrix,
-        "board": selectors.board(workshop),
+        "board": board if board is not None else selectors.board(workshop),
         "join_url": join_url,
-        "join_start_url": request.build_absolute_uri(reverse("workshops:join_start")).split("://")[
-            1
-        ],
+        "join_start_url": (origin + reverse("workshops:join_start")).split("://")[1],
         "qr": mark_safe(qr_svg(join_url)),  # noqa: S308 - segno's own markup
-        "local_only": is_loopback(request.get_host()),
+        "local_only": is_loopback(origin.split("://", 1)[-1]),
     }
 
 

@@ -1,8 +1,7 @@
 """Reads for the workshop pages, each in a fixed number of queries whatever the size."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from django.db.models import Count, Q
 
 from apps.catalog.models import Role
 from apps.matrices.models import Activity, Responsibility
@@ -11,7 +10,7 @@ from apps.raci import rules
 from apps.raci.schemes import Scheme
 
 from . import analysis
-from .models import NONE, Participant, SettledCell, Vote, Workshop
+from .models import NONE, ActivityTally, Participant, SettledCell, Tally, Vote, Workshop
 
 
 def workshop_activities(workshop: Workshop) -> list[Activity]:
@@ -21,12 +20,42 @@ def workshop_activities(workshop: Workshop) -> list[Activity]:
 
 
 def active_participants(workshop: Workshop) -> list[Participant]:
-    """Participants still in the workshop, with ``answered``: activities they answered."""
-    return list(
-        workshop.participants.filter(removed_at__isnull=True).annotate(
-            answered=Count("votes__activity", distinct=True)
+    """Participants still in the workshop, with ``answered``: activities they answered (kept
+    by each vote's transaction)."""
+    return list(workshop.participants.filter(removed_at__isnull=True))
+
+
+def counts(workshop: Workshop) -> tuple[dict[tuple[int, int], dict[str, int]], dict[int, int]]:
+    """The workshop's kept tallies: (activity, role) -> code -> participants, and activity ->
+    participants who answered it. Two queries; their size grows with the cells, not the room."""
+    cells: dict[tuple[int, int], dict[str, int]] = {}
+    for a, r, code, n in Tally.objects.filter(workshop=workshop, count__gt=0).values_list(
+        "activity_id", "role_id", "code", "count"
+    ):
+        cells.setdefault((a, r), {})[code] = n
+    answered = dict(
+        ActivityTally.objects.filter(workshop=workshop, answered__gt=0).values_list(
+            "activity_id", "answered"
         )
     )
+    return cells, answered
+
+
+def mixed_roles(
+    workshop: Workshop, scheme: Scheme, activity_ids: Iterable[int]
+) -> dict[int, analysis.Mixed]:
+    """The roles mixed up on these activities (analysis.confusion_by_activity): the one reading
+    that needs each participant's votes, only those giving the confusable letters."""
+    codes = [c for kind in analysis.CONFUSABLE_KINDS if (c := scheme.code_for(kind))]
+    activity_ids = list(activity_ids)
+    votes = Vote.objects.filter(
+        activity_id__in=activity_ids,
+        code__in=codes,
+        participant__workshop=workshop,
+        participant__removed_at__isnull=True,
+    ).values_list("participant_id", "activity_id", "role_id", "code")
+    mixed = analysis.confusion_by_activity(scheme, analysis.ballots(votes))
+    return {a: mixed.get(a, set()) for a in activity_ids}
 
 
 @dataclass(slots=True)
@@ -93,9 +122,10 @@ class Board:
         return sum(scores) / len(scores) if scores else None
 
 
-def board(workshop: Workshop) -> Board:
-    """Everything the facilitator's board shows, in five queries (the roles come from the
-    matrix's structure cache)."""
+def board(workshop: Workshop, *, mixed: dict[int, analysis.Mixed] | None = None) -> Board:
+    """Everything the facilitator's board shows, from the kept tallies in a fixed number of
+    queries (the roles come from the matrix's structure cache). ``mixed``: the role confusion
+    per activity, when the caller keeps it (apps/live/workshop/renders.py); else read."""
     matrix = workshop.matrix
     scheme = matrix.scheme_definition
     activities = workshop_activities(workshop)
@@ -105,10 +135,7 @@ def board(workshop: Workshop) -> Board:
     activity_ids = [a.pk for a in activities]
     role_ids = [r.pk for r in roles]
     role_by_id = structure.role_by_pk
-    votes = Vote.objects.filter(
-        participant__workshop=workshop, participant__removed_at__isnull=True
-    ).values_list("participant_id", "activity_id", "role_id", "code")
-    by_activity = analysis.ballots(votes)
+    cell_counts, answered = counts(workshop)
     current = {
         (a, r): code
         for a, r, code in Responsibility.objects.filter(activity_id__in=activity_ids).values_list(
@@ -121,7 +148,7 @@ def board(workshop: Workshop) -> Board:
             "activity_id", "role_id", "code"
         )
     }
-    results = analysis.tally(scheme, activity_ids, role_ids, by_activity, current)
+    results = analysis.from_counts(scheme, activity_ids, role_ids, cell_counts, answered, current)
     subjects = [rules.Subject(a.pk, a.name) for a in activities]
     findings = rules.by_activity(
         analysis.majority_findings(
@@ -133,11 +160,10 @@ def board(workshop: Workshop) -> Board:
         )
     )
     conflicts: dict[int, list[analysis.Conflict]] = {}
-    for conflict in analysis.conflicts(scheme, by_activity):
-        if conflict.activity_id in results:
-            # Name the roles for the page (a role dropped from the matrix is left out).
-            conflict.named = [(role_by_id[r], n) for r, n in conflict.named if r in role_by_id]
-            conflicts.setdefault(conflict.activity_id, []).append(conflict)
+    for conflict in analysis.conflicts_in(scheme, results):
+        # Name the roles for the page (a role dropped from the matrix is left out).
+        conflict.named = [(role_by_id[r], n) for r, n in conflict.named if r in role_by_id]
+        conflicts.setdefault(conflict.activity_id, []).append(conflict)
     rows = []
     for activity in activities:
         result = results[activity.pk]
@@ -160,22 +186,29 @@ def board(workshop: Workshop) -> Board:
                 findings.get(activity.pk, []),
             )
         )
-    activity_by_id = {a.pk: a for a in activities}
-    answered = sum(1 for row in rows if row.result.answered)
-    confusion = [
+    if mixed is None:
+        mixed = mixed_roles(workshop, scheme, [a for a in activity_ids if answered.get(a)])
+    result = Board(workshop, scheme, participants, roles, rows, [])
+    result.confusion = board_confusion(result, mixed)
+    return result
+
+
+def board_confusion(board: "Board", mixed: dict[int, analysis.Mixed]) -> list["ConfusionRow"]:
+    """The role confusion table from the roles mixed up per activity (``mixed_roles``)."""
+    role_by_id = {role.pk: role for role in board.roles}
+    activity_by_id = {row.activity.pk: row.activity for row in board.rows if row.result.answered}
+    n_answered = len(activity_by_id)
+    return [
         ConfusionRow(
             role_by_id[pair.roles[0]],
             role_by_id[pair.roles[1]],
             [activity_by_id[a] for a in pair.activities],
-            "/".join(code for code in scheme.codes if code in pair.codes),
-            pair.share(answered),
+            "/".join(code for code in board.scheme.codes if code in pair.codes),
+            pair.share(n_answered),
         )
-        for pair in analysis.role_confusion(scheme, by_activity)
-        if pair.roles[0] in role_by_id
-        and pair.roles[1] in role_by_id
-        and all(a in activity_by_id for a in pair.activities)
+        for pair in analysis.confusion_total({a: mixed[a] for a in activity_by_id if a in mixed})
+        if pair.roles[0] in role_by_id and pair.roles[1] in role_by_id
     ]
-    return Board(workshop, scheme, participants, roles, rows, confusion)
 
 
 @dataclass(slots=True)
@@ -231,12 +264,17 @@ def ballot(workshop: Workshop, participant: Participant, *, activity_ids=None) -
     )
     if workshop.revealed:
         ids = activity_ids if activity_ids is not None else [a.pk for a in activities]
-        votes = Vote.objects.filter(
-            Q(activity_id__in=ids),
-            participant__workshop=workshop,
-            participant__removed_at__isnull=True,
-        ).values_list("participant_id", "activity_id", "role_id", "code")
-        result.group = analysis.tally(
-            result.scheme, ids, [r.pk for r in roles], analysis.ballots(votes)
-        )
+        result.group = group_results(workshop, result.scheme, roles, ids)
     return result
+
+
+def group_results(workshop: Workshop, scheme: Scheme, roles, activity_ids=None):
+    """The group's answers (the same for every participant), from the kept tallies."""
+    cell_counts, answered = counts(workshop)
+    if activity_ids is None:
+        activity_ids = list(
+            workshop.activities.order_by("phase__position", "position", "pk").values_list(
+                "pk", flat=True
+            )
+        )
+    return analysis.from_counts(scheme, activity_ids, [r.pk for r in roles], cell_counts, answered)

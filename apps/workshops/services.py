@@ -25,10 +25,12 @@ from .models import (
     JoinAttempt,
     Participant,
     SettledCell,
-    Vote,
     Workshop,
     WorkshopState,
 )
+from .votes import vote_cast, votes_uncount
+
+__all__ = ["vote_cast"]  # with the other writes, for the views and the tests
 
 
 class WorkshopError(ValueError):
@@ -113,26 +115,13 @@ def participant_join(*, workshop: Workshop, name: str) -> Participant:
 @transaction.atomic
 def participant_remove(*, participant: Participant) -> None:
     """Remove a participant and their votes; their session cannot join this workshop again."""
-    participant.votes.all().delete()
-    participant.removed_at = timezone.now()
-    participant.save(update_fields=["removed_at"])
+    # Announced first: raising the counters holds the workshop's row, so no vote of theirs
+    # slips in between counting their votes out and marking them removed.
     announce(workshop_id=participant.workshop_id, what=What.REMOVED, participant_id=participant.pk)
-
-
-def vote_cast(*, participant: Participant, activity_id: int, role_id: int, code: str) -> None:
-    """Save one vote at once: an upsert, so concurrent voters never lose one.
-
-    The caller has checked that the workshop is open, the activity is one of the workshop's,
-    the role a column of the matrix and the code a letter of its scheme (or ``NONE``).
-    """
-    with transaction.atomic():
-        Vote.objects.bulk_create(
-            [Vote(participant=participant, activity_id=activity_id, role_id=role_id, code=code)],
-            update_conflicts=True,
-            unique_fields=["participant", "activity", "role"],
-            update_fields=["code", "updated_at"],
-        )
-        announce(workshop_id=participant.workshop_id, what=What.VOTE, participant_id=participant.pk)
+    votes_uncount(participant_ids=[participant.pk], workshop_id=participant.workshop_id)
+    participant.removed_at = timezone.now()
+    participant.answered = 0
+    participant.save(update_fields=["removed_at", "answered"])
 
 
 @transaction.atomic

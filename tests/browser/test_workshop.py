@@ -249,9 +249,9 @@ WATCH = """([id, key]) => {
         subtree: true, childList: true, attributes: true, attributeFilter: ["data-" + key],
     });
 }"""
-# When the page sends its next request (the tap or click, as the server will see it).
+# When the next tap or click happens (a vote goes over the stream, a facilitator's click by htmx).
 SENT = """() => document.addEventListener(
-    "htmx:beforeRequest", () => { window.__sent = Date.now(); }, {once: true}
+    "click", () => { window.__sent = Date.now(); }, {once: true, capture: true}
 )"""
 # When the region first showed the counter ``v`` or a later one.
 SHOWN_AT = "v => (window.__changes.find(([at]) => at >= v) || [null, null])[1]"
@@ -473,3 +473,111 @@ def artifact(name):
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+# -- Votes over the stream, and what a failed vote looks like ------------------------------------
+
+
+def test_a_vote_goes_over_the_stream_and_a_refused_one_is_put_back_and_said(browser, server, login):
+    _room, workshop, _activities = new_workshop(login, server)
+    ann_context, ann, ann_errors = join_on_phone(browser, server, workshop.code, "Ann")
+    expect(ann.locator(CONNECTED)).to_be_attached()
+    posts = []
+    ann.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    choose(ann, "Product Manager", "Accountable")
+    expect(ann.locator("#ballot-status")).to_have_text("Saved: A for Product Manager.")
+    ann_participant = workshop.participants.get(name="Ann")
+    assert ann_participant.votes.get().code == "A"
+    assert posts == []  # over the stream, not a request
+
+    # Paused in the database behind the stream's back: the page still offers the buttons, and
+    # the vote's own transaction refuses it.
+    Workshop.objects.filter(pk=workshop.pk).update(state="paused")
+    group = ann.get_by_role("group", name="Product Manager", exact=True)
+    group.get_by_role("button", name="Responsible", exact=True).click()
+    status = ann.locator("#ballot-status")
+    expect(status).to_contain_text("Your vote was not saved (Voting is paused", timeout=LIVE)
+    expect(group.get_by_role("button", name="Accountable", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(group.get_by_role("button", name="Responsible", exact=True)).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    # Reopened, "Try again" saves it.
+    Workshop.objects.filter(pk=workshop.pk).update(state="open")
+    status.get_by_role("button", name="Try again").click()
+    expect(status).to_have_text("Saved: R for Product Manager.")
+    assert ann_participant.votes.get().code == "R"
+    assert ann_errors == []
+    ann_context.close()
+
+
+def test_a_vote_the_proxy_fails_by_the_form_is_put_back_and_named_by_its_status(
+    browser, server, login
+):
+    _room, workshop, _activities = new_workshop(login, server)
+    context, phone, errors = join_on_phone(browser, server, workshop.code, "Ann")
+    phone.goto(f"{server.url}/w/{workshop.code}/vote/?view=grid")
+    expect(phone.locator(CONNECTED)).to_be_attached()
+    line = cuttable(phone)
+    cut(line)  # the stream is gone: the page votes by the form
+    expect(phone.locator("#live-status")).to_have_text("Reconnecting…", timeout=3000)
+    bad_gateway = "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>"
+    phone.route(
+        re.compile(r"/cast/$"),
+        lambda route: route.fulfill(status=502, content_type="text/html", body=bad_gateway),
+    )
+    select = phone.locator("select.ws-select").first
+    select.select_option("A")
+    status = phone.locator("#ballot-status")
+    expect(status).to_contain_text("Your vote was not saved (error 502).", timeout=LIVE)
+    assert "nginx" not in status.inner_text()
+    expect(select).to_have_value("")  # put back: nothing was saved
+    phone.unroute(re.compile(r"/cast/$"))
+    status.get_by_role("button", name="Try again").click()
+    expect(select).to_have_value("A")
+    expect(status).not_to_contain_text("not saved", timeout=LIVE)
+    participant = workshop.participants.get(name="Ann")
+    assert participant.votes.get().code == "A"
+    assert [e for e in errors if "502" not in e] == []
+    context.close()
+
+
+def test_pause_and_reveal_reach_a_phone_in_each_view(browser, server, login):
+    room, workshop, _activities = new_workshop(login, server)
+    phones = [join_on_phone(browser, server, workshop.code, name) for name in ("Ann", "Bob")]
+    (_, step_phone, _), (_, grid_phone, _) = phones
+    grid_phone.goto(f"{server.url}/w/{workshop.code}/vote/?view=grid")
+    for phone in (step_phone, grid_phone):
+        expect(phone.locator(CONNECTED)).to_be_attached()
+    choose(step_phone, "Product Manager", "Accountable")
+    expect(step_phone.locator("#ballot-status")).to_contain_text("Saved")
+
+    room.get_by_role("button", name="Pause voting").click()
+    for phone in (step_phone, grid_phone):
+        expect(phone.get_by_text("Voting is paused")).to_be_visible(timeout=LIVE)
+    expect(step_phone.get_by_role("button", name="Accountable").first).to_be_disabled()
+    expect(grid_phone.locator("select.ws-select").first).to_be_disabled()
+    expect(room.locator("#ws-receipts")).to_have_text(
+        "All 2 open ballots show the latest change.", timeout=LIVE
+    )
+
+    room.get_by_role("button", name="Reveal results").click()
+    pm = step_phone.get_by_role("group", name="Product Manager", exact=True)
+    expect(pm.locator(".ws-group")).to_contain_text("Group:", timeout=LIVE)
+    expect(pm.locator(".ws-group")).to_contain_text("\u00d71")
+    pm_column = next(
+        i
+        for i, text in enumerate(grid_phone.locator(".ws-grid thead th").all_inner_texts())
+        if "Product Manager" in text
+    )
+    first_row = grid_phone.locator(".ws-grid tbody tr:not(.ws-band)").first
+    mini = first_row.locator("td").nth(pm_column - 1).locator(".ws-group-mini")
+    expect(mini).to_have_text("A", timeout=LIVE)
+    room.get_by_role("button", name="Reopen voting").click()
+    expect(step_phone.get_by_role("button", name="Accountable").first).to_be_enabled(timeout=LIVE)
+    expect(grid_phone.get_by_text("Voting is paused")).to_be_hidden()
+    for context, _, errors in phones:
+        assert errors == []
+        context.close()

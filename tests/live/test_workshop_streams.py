@@ -2,6 +2,7 @@
 the workshop changes. Who may open them, what they send, how often, what they refuse."""
 
 import asyncio
+import json
 import time
 from itertools import pairwise
 
@@ -13,7 +14,7 @@ from apps.accounts.models import AccessLevel
 from apps.accounts.services import member_remove
 from apps.live import consumers
 from apps.live.workshop import consumers as workshop_consumers
-from apps.live.workshop import renders
+from apps.live.workshop import deltas, renders
 from apps.live.workshop.access import page_request
 from apps.workshops import services
 from apps.workshops.models import Participant, Vote, Workshop
@@ -99,6 +100,22 @@ def cast(participant, activity, role, code="A"):
     )
 
 
+async def drawn(stream: Stream, timeout: float = 3) -> dict:
+    """The next board message: the whole board, or what changed since the one before."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        message = await stream.next(max(0.05, deadline - loop.time()))
+        if message["t"] in ("board", "delta"):
+            return message
+        if message["t"] == "__closed__":
+            raise AssertionError(f"closed ({message['code']}) while waiting for the board")
+
+
+def html_of(message: dict) -> str:
+    return message["html"] if message["t"] == "board" else "".join(message["html"])
+
+
 async def ended(stream: Stream) -> tuple[dict, dict]:
     """The stream's last word and how it closed."""
     closed = await stream.until("closed")
@@ -119,7 +136,7 @@ def test_the_board_hears_joins_votes_stage_changes_and_reveals(world):
         _, ann = await in_thread(joined, workshop, "Ann")
         after_join = await stream.until("board")
         await cast(ann, activity, role, "A")
-        after_vote = await stream.until("board")
+        after_vote = await stream.until("delta")
         await set_state(workshop, "paused")
         after_pause = await stream.until("board")
         await reveal(workshop)
@@ -132,8 +149,11 @@ def test_the_board_hears_joins_votes_stage_changes_and_reveals(world):
     assert "Ann" in after_join["html"] and "Nobody has joined yet" not in after_join["html"]
     assert after_join["html"].startswith('<div id="board"')
     assert f'data-version="{after_join["v"]}"' in after_join["html"]
-    assert after_vote["v"] == after_join["v"] + 1
-    assert "1 answered" in after_vote["html"]
+    # A vote: only what changed, for the board that shows the one before.
+    assert after_vote["v"] == after_join["v"] + 1 and after_vote["from"] == after_join["v"]
+    assert "1 answered" in html_of(after_vote)
+    assert f'id="ws-cell-{activity.pk}-{role.pk}"' in html_of(after_vote)
+    assert 'id="ws-person-' in html_of(after_vote) and "Reopen voting" not in html_of(after_vote)
     assert "Reopen voting" in after_pause["html"] and "ws-state-paused" in after_pause["html"]
     assert "Results shown" in after_reveal["html"]
     assert now(workshop).version == after_reveal["v"]
@@ -180,16 +200,16 @@ def test_a_page_that_names_no_usable_version_gets_the_board_at_once(world, query
 def test_a_redraw_that_fails_leaves_the_board_to_the_next_change(world, monkeypatch):
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     _, ann = joined(workshop, "Ann")
-    board_html = renders.board_html
+    draw = deltas.draw
     failures = []
 
     def flaky(*args):
         if not failures:
             failures.append(1)
             raise RuntimeError("the database went away for a moment")
-        return board_html(*args)
+        return draw(*args)
 
-    monkeypatch.setattr(renders, "board_html", flaky)
+    monkeypatch.setattr(deltas, "draw", flaky)
 
     async def scenario():
         stream = board(workshop, world["cookies"]["owner"], f"v={(await fresh(workshop)).version}")
@@ -198,13 +218,13 @@ def test_a_redraw_that_fails_leaves_the_board_to_the_next_change(world, monkeypa
         await cast(ann, activities[0], roles[0])
         nothing = await stream.all(0.4)
         await cast(ann, activities[1], roles[0])
-        drawn = await stream.until("board")
+        board_drawn = await stream.until("board")
         await stream.close()
-        return nothing, drawn
+        return nothing, board_drawn
 
-    nothing, drawn = run(scenario)
+    nothing, board_drawn = run(scenario)
     assert nothing == [] and failures == [1]
-    assert drawn["html"].count("1 answered") == 2
+    assert board_drawn["html"].count("1 answered") == 2
 
 
 def test_a_vote_shows_on_the_board_within_a_fraction_of_a_second(world):
@@ -220,7 +240,7 @@ def test_a_vote_shows_on_the_board_within_a_fraction_of_a_second(world):
             await asyncio.sleep(0.3)  # a quiet board: the vote is drawn at once
             started = time.monotonic()
             await cast(ann, activity, roles[0])
-            await stream.until("board")
+            await drawn(stream)
             seconds.append(time.monotonic() - started)
         await stream.close()
         return seconds
@@ -234,11 +254,9 @@ def test_a_burst_of_50_votes_redraws_the_boards_at_most_four_times_a_second(worl
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     people = [joined(workshop, name)[1] for name in ("Ann", "Bob", "Cy", "Di", "Ed")]
     cells = [(a, r) for a in activities for r in roles][:10]
-    drawn = []  # when each redraw started
-    draw_board = renders.draw_board
-    monkeypatch.setattr(
-        renders, "draw_board", lambda *a: drawn.append(time.monotonic()) or draw_board(*a)
-    )
+    redraws = []  # when each redraw started
+    draw = deltas.draw
+    monkeypatch.setattr(deltas, "draw", lambda *a: redraws.append(time.monotonic()) or draw(*a))
 
     async def scenario():
         version = (await fresh(workshop)).version
@@ -264,23 +282,26 @@ def test_a_burst_of_50_votes_redraws_the_boards_at_most_four_times_a_second(worl
     assert Vote.objects.filter(participant__workshop=workshop).count() == 50
     # The last redraw comes at most a window after the last vote.
     allowed = 4 * (voted + renders.WINDOW) + 1
-    gaps = [later - earlier for earlier, later in pairwise(drawn)]
+    gaps = [later - earlier for earlier, later in pairwise(redraws)]
     print(
-        f"50 votes in {voted:.2f} s: {len(drawn)} redraws, "
+        f"50 votes in {voted:.2f} s: {len(redraws)} redraws, "
         f"{[len(r) for r in received]} board messages on the two boards, "
         f"{[round(gap * 1000) for gap in gaps]} ms apart"
     )
     for messages in received:
-        boards = [m for m in messages if m["t"] == "board"]
+        boards = [m for m in messages if m["t"] in ("board", "delta")]
         assert 3 <= len(boards) <= allowed  # the board follows the burst, merging its votes
         assert boards[-1]["v"] == final  # the last shows every vote
         assert [m["v"] for m in boards] == sorted({m["v"] for m in boards})  # never older
-    # Rendered once per window for both boards of this process, not once per board or vote.
-    assert len(drawn) <= allowed
+        # After the first, whole, board: each message what changed since the one before.
+        assert boards[0]["t"] == "board" and {m["t"] for m in boards[1:]} == {"delta"}
+        assert all(m["from"] == p["v"] for p, m in pairwise(boards))
+    # Drawn once per window for both boards of this process, not once per board or vote.
+    assert len(redraws) <= allowed
     # Redraws start a window apart; the thread that reads may start one a little late.
     assert min(gaps) >= renders.WINDOW - 0.05
-    assert len(gaps) <= (drawn[-1] - drawn[0]) / renders.WINDOW + 1
-    assert len(drawn) == len([m for m in received[0] if m["t"] == "board"])
+    assert len(gaps) <= (redraws[-1] - redraws[0]) / renders.WINDOW + 1
+    assert len(redraws) == len([m for m in received[0] if m["t"] in ("board", "delta")])
 
 
 def test_a_facilitator_who_loses_access_loses_the_board(world):
@@ -312,13 +333,13 @@ def test_the_periodic_check_catches_a_board_up_when_a_message_was_lost(world, mo
         await stream.open()
         await stream.until("hello")
         await cast(ann, activities[0], roles[0])
-        caught_up = await stream.until("board", timeout=3)
+        caught_up = await drawn(stream)
         await stream.close()
         return caught_up
 
     caught_up = run(scenario)
     assert lost == [f"workshop-{workshop.pk}-board"]
-    assert caught_up["v"] == now(workshop).version and "1 answered" in caught_up["html"]
+    assert caught_up["v"] == now(workshop).version and "1 answered" in html_of(caught_up)
 
 
 # -- Ballots --------------------------------------------------------------------------------------
@@ -334,32 +355,60 @@ def test_ballots_hear_stage_changes_reveals_and_the_close_and_then_end(world):
         await stream.open()
         hello = await stream.until("hello")
         await set_state(workshop, "paused")
-        paused = await stream.until("ballot")
+        paused = await stream.next()
         await set_state(workshop, "open")
-        await stream.until("ballot")
+        reopened = await stream.next()
         # Votes and joins reach only the board.
         await cast(bob, activities[0], roles[0], "A")
         await in_thread(joined, workshop, "Cy")
         quiet = await stream.all(0.4)
         await reveal(workshop)
-        revealed = await stream.until("ballot")
+        revealed, results = await stream.next(), await stream.next()
         await set_state(workshop, "closed")
-        final = await stream.until("ballot")
+        final = await stream.until("stage")
         closed, end = await ended(stream)
-        return hello, paused, quiet, revealed, final, closed, end
+        return hello, paused, reopened, quiet, revealed, results, final, closed, end
 
-    hello, paused, quiet, revealed, final, closed, end = run(scenario)
-    assert hello["stage"] == paused["stage"] - 1
-    assert paused["html"].startswith('<div id="ballot"')
-    assert "Voting is paused" in paused["html"] and "you are <strong>Ann</strong>" in paused["html"]
+    hello, paused, reopened, quiet, revealed, results, final, closed, end = run(scenario)
+    stage = hello["stage"]
+    # One small message, the same for every participant: the page updates itself.
+    assert paused == {"t": "stage", "stage": stage + 1, "state": "paused", "revealed": False}
+    assert reopened == {"t": "stage", "stage": stage + 2, "state": "open", "revealed": False}
     assert quiet == []
-    assert "revealed the results" in revealed["html"] and "Group:" in revealed["html"]
-    assert "The workshop has closed" in final["html"]
+    assert revealed == {"t": "stage", "stage": stage + 3, "state": "open", "revealed": True}
+    # Then the group's answers, as data: Bob's A, and "none" from the one who answered.
+    cell = f"{activities[0].pk}-{roles[0].pk}"
+    assert results["t"] == "results" and results["cells"][cell] == ["A", [["A", 1]]]
+    assert results["cells"][f"{activities[0].pk}-{roles[1].pk}"] == ["", [["", 1]]]
+    assert f"{activities[1].pk}-{roles[0].pk}" not in results["cells"]  # nobody answered it
+    assert final["state"] == "closed" and final["stage"] == stage + 4
     assert closed["reason"] == "The workshop has closed." and end["code"] == consumers.GONE
-    assert "csrfmiddlewaretoken" not in revealed["html"]
 
 
-def test_a_ballot_is_drawn_for_the_activity_or_grid_the_page_shows(world):
+def test_a_stage_message_is_the_same_small_text_in_both_views(world):
+    workshop = world["workshop"]
+    people = [joined(workshop, name) for name in ("Ann", "Bob")]
+
+    async def scenario():
+        stage = (await fresh(workshop)).stage
+        streams = [
+            ballot(workshop, people[0][0], f"stage={stage}&step=2"),
+            ballot(workshop, people[1][0], f"stage={stage}&view=grid"),
+        ]
+        for stream in streams:
+            await stream.open()
+            await stream.until("hello")
+        await set_state(workshop, "paused")
+        got = [await stream.next() for stream in streams]
+        for stream in streams:
+            await stream.close()
+        return got
+
+    step, grid = run(scenario)
+    assert step == grid and step["state"] == "paused" and len(json.dumps(step)) < 100
+
+
+def test_a_ballot_is_drawn_whole_only_when_the_page_asks(world):
     workshop = world["workshop"]
     cookie, _ = joined(workshop, "Ann")
 
@@ -367,26 +416,18 @@ def test_a_ballot_is_drawn_for_the_activity_or_grid_the_page_shows(world):
         stream = ballot(workshop, cookie, f"stage={(await fresh(workshop)).stage}&step=2")
         await stream.open()
         await stream.until("hello")
-        await set_state(workshop, "paused")
-        on_step_2 = await stream.until("ballot")
-        await stream.send({"t": "view", "step": 4, "grid": False})
-        await set_state(workshop, "open")
-        on_step_4 = await stream.until("ballot")
         await stream.send({"t": "view", "step": None, "grid": True})
         await stream.send({"t": "sync"})
         as_grid = await stream.until("ballot")
         await stream.close()
-        return on_step_2, on_step_4, as_grid
+        return as_grid
 
-    on_step_2, on_step_4, as_grid = run(scenario)
-    assert (
-        'data-step="2"' in on_step_2["html"] and "Activity <strong>2</strong>" in on_step_2["html"]
-    )
-    assert 'data-step="4"' in on_step_4["html"]
+    as_grid = run(scenario)
     assert 'data-view="grid"' in as_grid["html"] and "ws-grid" in as_grid["html"]
+    assert "csrfmiddlewaretoken" not in as_grid["html"]
 
 
-def test_a_ballot_that_was_away_gets_the_final_ballot_and_ends(world):
+def test_a_ballot_that_was_away_gets_the_closing_stage_and_ends(world):
     workshop = world["workshop"]
     cookie, _ = joined(workshop, "Ann")
     seen = now(workshop).stage
@@ -396,7 +437,7 @@ def test_a_ballot_that_was_away_gets_the_final_ballot_and_ends(world):
         stream = ballot(workshop, cookie, f"stage={seen}&step=1")
         await stream.open()
         hello = await stream.until("hello")
-        final = await stream.until("ballot")
+        final = await stream.until("stage")
         closed, end = await ended(stream)
         # Opened again, at the closed workshop's stage: nothing to send, and it ends at once.
         again = ballot(workshop, cookie, f"stage={final['stage']}&step=1")
@@ -405,8 +446,7 @@ def test_a_ballot_that_was_away_gets_the_final_ballot_and_ends(world):
         return hello, final, closed, end, messages
 
     hello, final, _, end, messages = run(scenario)
-    assert hello["stage"] == final["stage"] > seen
-    assert "The workshop has closed" in final["html"]
+    assert hello["stage"] == final["stage"] > seen and final["state"] == "closed"
     assert end["code"] == consumers.GONE
     assert [m["t"] for m in messages] == ["hello", "closed", "__closed__"]
 
@@ -428,9 +468,7 @@ def test_a_removed_participant_is_told_and_hears_nothing_more(world):
         await cast(ann, activities[0], roles[0])
         await in_thread(services.participant_remove, participant=ann)
         closed, end = await ended(ann_stream)
-        bob_heard = await bob_stream.all(0.4)  # results hidden: nothing Bob sees has changed
-        await set_state(workshop, "paused")
-        await bob_stream.until("ballot")
+        bob_heard = await bob_stream.all(0.4)  # results hidden: only the stage moved
         # Ann's session opens the stream again: refused at once.
         again = ballot(workshop, ann_cookie, stage)
         await again.open()
@@ -441,11 +479,11 @@ def test_a_removed_participant_is_told_and_hears_nothing_more(world):
     closed, end, bob_heard, refused = run(scenario)
     assert closed["removed"] is True and "removed you" in closed["reason"]
     assert end["code"] == consumers.NO_ACCESS
-    assert bob_heard == []
+    assert [m["t"] for m in bob_heard] == ["stage"]
     assert [m["t"] for m in refused] == ["closed", "__closed__"] and refused[0]["removed"]
 
 
-def test_removing_someone_after_the_reveal_redraws_the_other_ballots(world):
+def test_removing_someone_after_the_reveal_sends_the_others_the_results_without_them(world):
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     _, ann = joined(workshop, "Ann")
     bob_cookie, _ = joined(workshop, "Bob")
@@ -457,11 +495,11 @@ def test_removing_someone_after_the_reveal_redraws_the_other_ballots(world):
         await stream.open()
         await stream.until("hello")
         await in_thread(services.participant_remove, participant=ann)
-        redrawn = await stream.until("ballot")
+        results = await stream.until("results")
         await stream.close()
-        return redrawn
+        return results
 
-    assert "Group:" not in run(scenario)["html"]  # Ann's answer has gone with her
+    assert run(scenario)["cells"] == {}  # Ann's answer has gone with her
 
 
 # -- Who may open them ----------------------------------------------------------------------------
@@ -532,11 +570,10 @@ def test_another_sites_page_cannot_open_a_workshop_stream(world):
 
 @pytest.mark.parametrize("kind", ["board", "ballot"])
 def test_a_message_that_tries_to_write_is_refused_and_changes_nothing(world, kind):
-    workshop, (activity, *_), (role, *_) = world["workshop"], world["activities"], world["roles"]
+    workshop, (activity, *_) = world["workshop"], world["activities"]
     cookie, ann = joined(workshop, "Ann")
     before = now(workshop)
     attempts = [
-        {"t": "vote", "activity": activity.pk, "role": role.pk, "code": "A"},
         {"t": "state", "state": "closed"},
         {"t": "remove", "participant": ann.pk},
         {"t": "settle", "activity": activity.pk},
@@ -636,13 +673,27 @@ def test_a_pushed_board_or_ballot_is_read_in_a_fixed_number_of_queries(
     scope = {"path": "/ws/", "headers": [(b"host", b"127.0.0.1:8000")]}
     request = page_request(scope)
     renders.draw_board(workshop.pk, request)  # fills the matrix's structure cache
-    # The workshop with its matrix; activities, participants, votes, matrix cells, settled cells.
-    with django_assert_num_queries(6):
+    # The workshop with its matrix; activities, participants, the kept tallies (cells,
+    # activities), matrix cells, settled cells, the confusable letters' votes.
+    with django_assert_num_queries(8):
         board_drawn = renders.draw_board(workshop.pk, request)
-    # The participant with workshop and matrix; activity ids, activities, own votes, the group's.
-    with django_assert_num_queries(5):
+    # A redraw after a vote, as what changed: the same reads, the confusable letters' votes of
+    # the changed activity only; however many people and votes.
+    snap, _ = deltas.draw(workshop.pk, None)
+    services.vote_cast(
+        participant=everyone[0],
+        activity_id=matrix.activities.first().pk,
+        role_id=matrix.roles.first().pk,
+        code="A",
+    )
+    with django_assert_num_queries(8):
+        _, delta = deltas.draw(workshop.pk, snap)
+    assert delta["from"] == snap.version and len(json.dumps(delta)) < 20_000
+    # The participant with workshop and matrix; activity ids, activities, own votes, the group's
+    # kept tallies (cells, activities).
+    with django_assert_num_queries(6):
         ballot_drawn = renders.draw_ballot(everyone[0].pk, 1, False)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         renders.draw_ballot(everyone[0].pk, None, True)
-    assert board_drawn.at == Workshop.objects.get(pk=workshop.pk).version
+    assert board_drawn.at == Workshop.objects.get(pk=workshop.pk).version - 1  # before the vote
     assert ballot_drawn.at == Workshop.objects.get(pk=workshop.pk).stage

@@ -31,7 +31,7 @@ import pytest
 
 from bench.client import BenchError, Session
 from bench.server import Server
-from bench.stack import NGINX, Nginx, TcpProxy
+from bench.stack import NGINX, PROXY_ADDRESS, Nginx, TcpProxy
 from tests.browser.conftest import browser  # noqa: F401 (the session's Chromium, a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -210,6 +210,7 @@ def stack(services, tmp_path_factory):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "BEHIND_TLS_PROXY": "true",
+        "TRUSTED_PROXY_IPS": PROXY_ADDRESS,  # nginx (bench/stack.py binds it there)
         "LOG_LEVEL": "ERROR",
     }
     base_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -349,8 +350,9 @@ def wait_until(check, *, seconds: float, what: str, every: float = 0.1):
 
 
 def streams_on(app) -> int:
-    """Open connections to an app process that have outlived HTTP's keep-alive (uvicorn closes an
-    idle one after 5 s): its WebSocket streams. Read from Linux's /proc."""
+    """Open connections to an app process: its WebSocket streams, and the idle HTTP connections
+    nginx keeps to it (for 60 s; the app keeps them 75 s, config/serving.py). Read from Linux's
+    /proc."""
     sockets = set()
     for pid in app.pids():
         try:

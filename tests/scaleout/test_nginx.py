@@ -4,6 +4,7 @@ passes the rest on with the visitor's address and scheme, and upgrades the live 
 import asyncio
 import json
 import ssl
+import time
 from pathlib import Path
 
 import websockets
@@ -114,3 +115,67 @@ def test_the_repository_configuration_is_what_runs(healthy):
         if not line or line.startswith(("#", "listen", "ssl_certificate", "alias", "server 127")):
             continue
         assert line in running, line
+
+
+def upstream_connections(app) -> int:
+    """Established connections from nginx (bench/stack.py's PROXY_ADDRESS) to ``app``'s port."""
+    nginx_hex = "0200007F"  # 127.0.0.2, as /proc/net/tcp writes it
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].rsplit(":", 1)[1], 16)
+        remote = fields[2].split(":")[0]
+        if fields[3] == "01" and local_port == app.port and remote == nginx_hex:
+            count += 1
+    return count
+
+
+def test_an_idle_upstream_connection_is_reused_after_the_apps_old_timeout(healthy):
+    """nginx keeps idle connections to the app for 60 s (keepalive_timeout); the app keeps them
+    longer (75 s), so nginx never sends a request down one the app is closing (a 502). Idle
+    past gunicorn's default keep-alive (2 s) and uvicorn's (5 s), they are still open on both
+    sides, and the next requests go through them."""
+    client = Session("127.0.0.1", healthy.nginx.pinned[0].port, tls=True, timeout=10)
+    for _ in range(3):
+        assert client.get("/healthz").status == 200
+    app = healthy.apps[0]
+    kept = upstream_connections(app)
+    assert kept >= 1
+    time.sleep(6)  # the idle time is what is tested
+    assert upstream_connections(app) == kept
+    for _ in range(5):
+        assert client.get("/healthz").status == 200
+    assert "prematurely closed" not in healthy.nginx.log()
+
+
+def test_a_compressed_frame_above_the_limit_is_refused_through_nginx(healthy):
+    """gunicorn's workers (config.serving.AsgiWorker) limit a message before inflating it: 16 MB
+    of spaces, 16 KB compressed on the wire, close the stream (1009) through nginx."""
+    from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
+
+    client = healthy.session()
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    url = f"wss://127.0.0.1:{healthy.nginx.main.port}/ws/m/{healthy.slug}/"
+    context = ssl._create_unverified_context()  # noqa: S323 (the test's own certificate)
+    before = healthy.apps[0].rss_bytes() + healthy.apps[1].rss_bytes()
+
+    async def bomb():
+        async with websockets.connect(
+            url,
+            ssl=context,
+            origin=healthy.nginx.url,
+            additional_headers={"Cookie": cookie},
+            extensions=[ClientPerMessageDeflateFactory(compress_settings={"level": 9})],
+            open_timeout=10,
+        ) as socket:
+            assert socket.protocol.extensions
+            await socket.send(" " * 16_000_000)
+            try:
+                while True:
+                    await asyncio.wait_for(socket.recv(), 10)
+            except websockets.ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else None
+
+    assert run_async(bomb) == 1009
+    after = healthy.apps[0].rss_bytes() + healthy.apps[1].rss_bytes()
+    assert after - before < 16_000_000

@@ -186,11 +186,12 @@ def test_the_board_and_version_endpoint_take_constant_queries(
     matrix = make_matrix(team=team, activities=activities, roles=roles)
     workshop = services.workshop_start(matrix=matrix, activities=matrix.activities.all(), by=user)
     _crowd(workshop, matrix, people)
-    # Session, user, matrix, workshop; then activities, participants, votes, matrix cells,
-    # settled cells (the roles come from the matrix's structure cache, warm after one view).
+    # Session, user, matrix, workshop; then activities, participants, the kept tallies (cells,
+    # activities), matrix cells, settled cells, the confusable letters' votes (the roles come
+    # from the matrix's structure cache, warm after one view).
     url = workshop.get_absolute_url()
     client_in.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert client_in.get(url).status_code == 200
     workshop.refresh_from_db()
     url = f"{workshop.get_absolute_url()}live/?version={workshop.version}"
@@ -370,15 +371,15 @@ def test_the_start_page_board_redraw_and_exports_take_constant_queries(
     with django_assert_num_queries(5):
         assert client_in.get(f"/m/{matrix.slug}/workshops/").status_code == 200
     url = workshop.get_absolute_url()
-    # The board over HTTP (board_live) once something changed: as the page, in 9 queries.
+    # The board over HTTP (board_live) once something changed: as the page, in 11 queries.
     client_in.get(url)  # fills the structure cache
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client_in.get(f"{url}live/?version=0", HTTP_HX_REQUEST="true")
         assert response.status_code == 200
     # The board's reads, then the votes once more, in the participants' order.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert client_in.get(f"{url}export.csv").status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert client_in.get(f"{url}export.json?anonymous=on").status_code == 200
 
 

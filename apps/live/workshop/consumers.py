@@ -1,10 +1,11 @@
 """A workshop's live streams: the facilitator's board and each participant's ballot.
 
 Thin, like the views: each authorises on connect with the views' own helpers, renders the
-partials the htmx views render (apps/workshops/regions.py), and sends them. Nothing here
-writes: a participant votes, and a facilitator pauses or settles, through the pages' forms,
-which keep their CSRF and rate checks. From the browser a stream takes a ping, a request to
-catch up and (a ballot) which activity the page shows; anything else is refused.
+partials the htmx views render (apps/workshops/regions.py), and sends them. A facilitator
+pauses or settles through the page's forms; a participant votes over the ballot's stream
+(ballot.py, through the same service as the page's form). From the browser a stream takes a
+ping, a request to catch up and (a ballot) which activity the page shows, a vote and the stage
+it applied; anything else is refused.
 
 A page opens its stream with the counter it shows (``?v=`` for a board, the workshop's version;
 ``?stage=`` for a ballot) and gets its region at once if the workshop has moved on since: a page
@@ -21,19 +22,19 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import QueryDict
 
-from apps.workshops.changes import What
-from apps.workshops.models import Workshop, WorkshopState
+from apps.workshops.models import Workshop
 
 from .. import watch
 from ..consumers import GONE, MAX_MESSAGE, MAX_REFUSED, MISBEHAVED, NO_ACCESS, SYNC_INTERVAL
 from ..groups import user_group
-from .access import facilitator_for_session, page_request, participant_in_session
+from .access import facilitator_for_session, page_request
 from .groups import ballots_group, board_group
-from .renders import ballot_message, board_message
+from .renders import board_message
 
 logger = logging.getLogger(__name__)
 
 TICK = 10  # seconds between a stream's checks of its access and its counter
+RECEIPTS_EVERY = 0.25  # seconds: a board says how many ballots have the stage at most so often
 MAX_STEP = 10_000
 CHANGES_REFUSED = "Votes and changes are made through the page, not this stream."
 NOT_UNDERSTOOD = "That message was not understood."
@@ -94,7 +95,7 @@ class WorkshopStream(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         watch.unregister(self)
-        for task in (self.ticker, self.drawer):
+        for task in (self.ticker, self.drawer, getattr(self, "counter", None)):
             if task is not None:
                 task.cancel()
         try:
@@ -159,10 +160,12 @@ class WorkshopStream(AsyncWebsocketConsumer):
             await self.send_json({"t": "pong"})
         elif kind == "sync" and self.sync_allowed():
             await self.sync()
-        elif not (kind in self.accepted and kind not in ("ping", "sync") and self.take(message)):
+        elif not (
+            kind in self.accepted and kind not in ("ping", "sync") and await self.take(message)
+        ):
             await self.refuse(kind)
 
-    def take(self, message: dict) -> bool:
+    async def take(self, message: dict) -> bool:
         """Take a message of one of the stream's own kinds; False if it is not valid."""
         return False
 
@@ -222,25 +225,61 @@ class BoardConsumer(WorkshopStream):
         self.workshop_id = facilitator.workshop_id
         self.sent = _counter(self.query, "v")  # the version the page shows
         self.wanted = self.sent
+        self.receipts: dict[int, int] = {}  # open ballot's participant -> the stage it shows
+        self.counter: asyncio.Task | None = None
         return True
 
     def groups_to_join(self) -> list[str]:
         return [board_group(self.workshop_id), user_group(self.facilitator.user_id)]
 
     async def catch_up(self) -> None:
-        version = await database_sync_to_async(self.current_version)()
+        version, self.stage = await database_sync_to_async(self.current_counters)()
         await self.send_json({"t": "hello", "v": version})
         self.want(version)
+        # Each open ballot answers with the stage it shows (ballot.py, stage_ask).
+        await self.channel_layer.group_send(ballots_group(self.workshop_id), {"type": "stage.ask"})
+
+    def current_counters(self) -> tuple[int, int]:
+        row = Workshop.objects.filter(pk=self.workshop_id).values_list("version", "stage").first()
+        return row or (0, 0)
 
     def current_version(self) -> int:
-        return (
-            Workshop.objects.filter(pk=self.workshop_id).values_list("version", flat=True).first()
-            or 0
+        return self.current_counters()[0]
+
+    # -- How many ballots have the current stage: each tells the boards the stage it applied --
+
+    async def stage_seen(self, event: dict) -> None:
+        self.receipts[event["participant"]] = event["stage"]
+        self.count_soon()
+
+    async def stage_gone(self, event: dict) -> None:
+        if self.receipts.pop(event["participant"], None) is not None:
+            self.count_soon()
+
+    def count_soon(self) -> None:
+        if self.counter is None or self.counter.done():
+            self.counter = asyncio.create_task(self.send_receipts())
+
+    async def send_receipts(self) -> None:
+        await asyncio.sleep(RECEIPTS_EVERY)
+        seen = sum(1 for stage in self.receipts.values() if stage >= self.stage)
+        await self.send_json(
+            {
+                "t": "receipts",
+                "v": self.sent,
+                "stage": self.stage,
+                "seen": seen,
+                "open": len(self.receipts),
+            }
         )
 
+    whole_next = False  # the page asked for the whole board (it knows it is out of step)
+
     def want(self, version: int, *, force: bool = False) -> None:
-        """Have the page shown at least ``version`` (with ``force``, send it even if it is)."""
+        """Have the page shown at least ``version`` (with ``force``, the whole board, even if
+        the page shows it: the page asked, it knows it is out of step)."""
         if force:
+            self.whole_next = True
             self.sent = min(self.sent, version - 1)
         self.wanted = max(self.wanted, version)
         if self.wanted > self.sent:
@@ -248,16 +287,22 @@ class BoardConsumer(WorkshopStream):
 
     async def draw(self) -> None:
         while self.wanted > self.sent and not self.closed:
-            drawn = await board_message(self.workshop_id, self.request, self.wanted)
+            shown = -1 if self.whole_next else self.sent
+            drawn = await board_message(self.workshop_id, self.request, self.wanted, shown)
             if drawn.text is None:
                 await self.end("This workshop has been deleted.", GONE)
                 return
-            if drawn.at <= self.sent:
+            if drawn.at <= self.sent and not self.whole_next:
                 return
+            self.whole_next = False
             self.sent = drawn.at
-            await self.send(text_data=drawn.text)
+            if drawn.text:
+                await self.send(text_data=drawn.text)
 
     async def workshop_changed(self, event: dict) -> None:
+        if event["stage"] > self.stage:
+            self.stage = event["stage"]
+            self.count_soon()
         self.want(event["version"])
 
     async def sync(self) -> None:
@@ -272,111 +317,4 @@ class BoardConsumer(WorkshopStream):
             await self.end("You may no longer run this workshop.", NO_ACCESS)
             return False
         self.want(facilitator.version)
-        return True
-
-
-class BallotConsumer(WorkshopStream):
-    """ws/w/<code>/: a participant's ballot, for the session that joined as them."""
-
-    accepted = frozenset({"ping", "sync", "view"})
-
-    async def open(self) -> bool:
-        code = self.scope["url_route"]["kwargs"]["code"]
-        participant = await database_sync_to_async(participant_in_session)(self.session_key(), code)
-        if participant is None:
-            await self.end("This browser has not joined the workshop.", NO_ACCESS)
-            return False
-        if participant.removed_at is not None:
-            await self.end_removed()
-            return False
-        self.participant_id = participant.pk
-        self.workshop_id = participant.workshop_id
-        self.sent = _counter(self.query, "stage")  # the stage the page shows
-        self.wanted = self.sent
-        step = _counter(self.query, "step")
-        self.step = step if 1 <= step <= MAX_STEP else None
-        self.grid = self.query.get("view") == "grid"
-        return True
-
-    def groups_to_join(self) -> list[str]:
-        return [ballots_group(self.workshop_id)]
-
-    async def end_removed(self) -> None:
-        await self.end("The facilitator removed you from this workshop.", NO_ACCESS, removed=True)
-
-    async def catch_up(self) -> None:
-        stage, state = await database_sync_to_async(self.current_stage)()
-        await self.send_json({"t": "hello", "stage": stage})
-        if stage > self.sent:
-            self.want(stage)
-        elif state == WorkshopState.CLOSED:
-            await self.end_closed()
-
-    def current_stage(self) -> tuple[int, str]:
-        row = Workshop.objects.filter(pk=self.workshop_id).values_list("stage", "state").first()
-        return row or (0, WorkshopState.CLOSED)
-
-    async def end_closed(self) -> None:
-        await self.end("The workshop has closed.", GONE)
-
-    def want(self, stage: int, *, force: bool = False) -> None:
-        if force:
-            self.sent = min(self.sent, stage - 1)
-        self.wanted = max(self.wanted, stage)
-        if self.wanted > self.sent:
-            self.draw_soon()
-
-    async def draw(self) -> None:
-        while self.wanted > self.sent and not self.closed:
-            drawn = await ballot_message(self.participant_id, step=self.step, grid=self.grid)
-            if drawn.text is None:
-                if drawn.removed:
-                    await self.end_removed()
-                else:
-                    await self.end("This workshop has been deleted.", GONE)
-                return
-            await self.send(text_data=drawn.text)
-            self.sent = max(self.sent, drawn.at)
-            if drawn.closed:
-                await self.end_closed()
-                return
-            if drawn.at < self.wanted:
-                return  # drawn before the change it was asked for: the tick tries again
-
-    async def workshop_changed(self, event: dict) -> None:
-        if event["what"] == What.REMOVED:
-            if event["participant"] == self.participant_id:
-                await self.end_removed()
-                return
-            if not event["revealed"]:
-                return  # another participant's answers are not shown: nothing to redraw
-        self.want(event["stage"])
-
-    def take(self, message: dict) -> bool:
-        """Which activity the page shows (``step``), or the whole grid: the next ballot sent
-        is drawn so."""
-        step, grid = message.get("step"), message.get("grid", False)
-        if not isinstance(grid, bool) or set(message) - {"t", "step", "grid"}:
-            return False
-        if step is not None and not (
-            isinstance(step, int) and not isinstance(step, bool) and 1 <= step <= MAX_STEP
-        ):
-            return False
-        self.step, self.grid = step, grid
-        return True
-
-    async def sync(self) -> None:
-        stage, _ = await database_sync_to_async(self.current_stage)()
-        self.want(stage, force=True)
-
-    async def recheck(self, lost: bool = False) -> bool:
-        code = self.scope["url_route"]["kwargs"]["code"]
-        participant = await database_sync_to_async(participant_in_session)(self.session_key(), code)
-        if participant is None or participant.pk != self.participant_id:
-            await self.end("This browser has left the workshop.", NO_ACCESS)
-            return False
-        if participant.removed_at is not None:
-            await self.end_removed()
-            return False
-        self.want(participant.workshop.stage)
         return True

@@ -1,30 +1,36 @@
 """What a workshop's streams send: the board, redrawn at most every ``WINDOW`` seconds and once per
-process for all the boards it serves, and a participant's own ballot.
+process for all the boards it serves, as what changed; a participant's ballot when the page asks.
 
 Fifty phones voting in the same second are fifty changes. Each board of a process that hears of
 one asks ``board_message`` for a board showing at least that change. The first to ask after a
 redraw schedules the next one, at once if the last began ``WINDOW`` seconds ago or more, else at
-the end of that window; every ask until the redraw starts reading waits for that same redraw, and
-every board of the process sends its text. However many votes arrive, a board is redrawn (and
-sent) at most 1 / WINDOW times a second, and a vote shows within about WINDOW seconds.
+the end of that window; every ask until the redraw starts reading waits for that same redraw.
+However many votes arrive, a board is redrawn at most 1 / WINDOW times a second, and a vote shows
+within about WINDOW seconds.
 
-A redraw reads the workshop's version before anything else, so what it shows is at least that
-version: a board that has sent it need not be sent anything older.
+A redraw (deltas.py) reads the kept tallies and keeps a snapshot of what each part of the board
+shows; a board that shows the snapshot before it is sent the parts that changed (a "delta",
+small whatever the room), any other board (new, reconnected, behind) the whole board, rendered
+once per process, version and address.
 """
 
 import asyncio
 import json
-from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from channels.db import database_sync_to_async
 from django.http import HttpRequest
 
+from apps.matrices.selectors import matrix_structure
 from apps.workshops.models import Participant, Workshop, WorkshopState
-from apps.workshops.regions import ballot_html, board_html
+from apps.workshops.regions import ballot_html
+from apps.workshops.selectors import group_results
+
+from . import deltas
 
 WINDOW = 0.25  # seconds: at most four redraws of a board a second
-KEPT = 64  # boards remembered (each holds its last text)
+KEPT = 64  # workshops remembered (each holds its last snapshot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,56 +44,84 @@ class Drawn:
 
 
 class _Board:
-    """One workshop's board as seen at one address, in this process."""
+    """One workshop's board in this process: its last snapshot and the delta that led to it."""
 
-    __slots__ = ("latest", "loop", "started", "task", "waiting")
+    __slots__ = ("delta", "latest", "loop", "started", "task", "waiting", "wholes")
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop  # a server process has one; the tests start one per scenario
         self.waiting: asyncio.Future | None = None  # the next redraw, until it starts reading
         self.started = float("-inf")  # when the last redraw started (the loop's clock)
-        self.latest: Drawn | None = None
+        self.latest: deltas.Snapshot | None = None
+        self.delta: tuple[int, str] | None = None  # (from version, its text) to the latest
+        self.wholes: dict[tuple, asyncio.Future] = {}  # the latest whole, per address
         self.task: asyncio.Task | None = None
 
 
-_boards: OrderedDict[tuple, _Board] = OrderedDict()
+_boards: dict[int, _Board] = {}
 
 
 def site(request: HttpRequest) -> tuple[str, str]:
     return request.scheme, request.get_host()
 
 
-async def board_message(workshop_id: int, request: HttpRequest, version: int) -> Drawn:
-    """The board of ``workshop_id`` showing at least ``version``, as a stream sends it."""
-    key = (workshop_id, *site(request))
+async def board_message(
+    workshop_id: int, request: HttpRequest, version: int, shown: int = -1
+) -> Drawn:
+    """What a board showing ``shown`` is sent to show at least ``version``: the parts that
+    changed if it shows the snapshot before the latest, else the whole board."""
     loop = asyncio.get_running_loop()
-    board = _boards.get(key)
+    board = _boards.get(workshop_id)
     if board is None or board.loop is not loop:
-        board = _boards[key] = _Board(loop)
+        board = _boards[workshop_id] = _Board(loop)
         while len(_boards) > KEPT:
-            _boards.popitem(last=False)
-    _boards.move_to_end(key)
+            _boards.pop(next(iter(_boards)))
+    gone = False
     for _ in range(2):  # the second only if a redraw under way had read too early
         latest = board.latest
-        if latest is not None and (latest.text is None or latest.at >= version):
-            return latest
+        if latest is not None and latest.version >= version:
+            break
         if board.waiting is None:
             board.waiting = loop.create_future()
             delay = max(0.0, board.started + WINDOW - loop.time())
-            board.task = loop.create_task(_redraw(board, delay, workshop_id, request))
-        drawn = await asyncio.shield(board.waiting)
-        if drawn.text is None or drawn.at >= version:
-            return drawn
-    return drawn
+            board.task = loop.create_task(_redraw(board, delay, workshop_id))
+        gone = not await asyncio.shield(board.waiting)
+        if gone:
+            return Drawn(None, 0)
+    latest = board.latest
+    if latest is None:
+        return Drawn(None, 0)
+    if shown == latest.version:
+        return Drawn("", latest.version)  # nothing new to send
+    if board.delta is not None and board.delta[0] == shown:
+        return Drawn(board.delta[1], latest.version)
+    return Drawn(await _whole(board, latest, request), latest.version)
 
 
-async def _redraw(board: _Board, delay: float, workshop_id: int, request: HttpRequest) -> None:
+async def _whole(board: _Board, snap: deltas.Snapshot, request: HttpRequest) -> str:
+    """The whole board of ``snap`` at this address, rendered once for all who ask."""
+    key = (snap.version, *site(request))
+    future = board.wholes.get(key)
+    if future is None:
+        future = board.wholes[key] = board.loop.create_future()
+        try:
+            future.set_result(await database_sync_to_async(deltas.whole)(snap, request))
+        except Exception as error:
+            del board.wholes[key]
+            future.set_exception(error)
+            future.exception()
+            raise
+    return await asyncio.shield(future)
+
+
+async def _redraw(board: _Board, delay: float, workshop_id: int) -> None:
     future = board.waiting
     try:
         await asyncio.sleep(delay)
         board.waiting = None  # from here on, a new change waits for the next redraw
         board.started = asyncio.get_running_loop().time()
-        drawn = await database_sync_to_async(draw_board)(workshop_id, request)
+        previous = board.latest
+        snap, delta = await database_sync_to_async(deltas.draw)(workshop_id, previous)
     except asyncio.CancelledError:
         if board.waiting is future:
             board.waiting = None
@@ -97,23 +131,29 @@ async def _redraw(board: _Board, delay: float, workshop_id: int, request: HttpRe
         future.set_exception(error)
         future.exception()  # retrieved, should nobody be waiting any more
         return
-    if board.latest is None or drawn.text is None or drawn.at >= board.latest.at:
-        board.latest = drawn
-    future.set_result(drawn)
+    if snap is None:
+        board.latest, board.delta = None, None
+        future.set_result(False)
+        return
+    if previous is None or snap.version > previous.version:
+        board.latest = snap
+        board.delta = (delta["from"], json.dumps(delta)) if delta is not None else None
+        board.wholes = {k: f for k, f in board.wholes.items() if k[0] == snap.version}
+    future.set_result(True)
 
 
 def draw_board(workshop_id: int, request: HttpRequest) -> Drawn:
-    """The board as it is now, read in a fixed number of queries; its version read first."""
-    workshop = Workshop.objects.select_related("matrix").filter(pk=workshop_id).first()
-    if workshop is None:
+    """The whole board as it is now, read in a fixed number of queries."""
+    snap, _ = deltas.draw(workshop_id, None)
+    if snap is None:
         return Drawn(None, 0)
-    html = board_html(request, workshop)
-    return Drawn(json.dumps({"t": "board", "v": workshop.version, "html": html}), workshop.version)
+    return Drawn(deltas.whole(snap, request), snap.version)
 
 
 def forget() -> None:
-    """Forget every board (the tests start each with none)."""
+    """Forget every board and result (the tests start each with none)."""
     _boards.clear()
+    _results.clear()
 
 
 # -- Ballots --------------------------------------------------------------------------------------
@@ -138,3 +178,56 @@ def draw_ballot(participant_id: int, step: int | None, grid: bool) -> Drawn:
     html = ballot_html(participant, step=step, grid=grid)
     message = {"t": "ballot", "stage": workshop.stage, "html": html}
     return Drawn(json.dumps(message), workshop.stage, workshop.state == WorkshopState.CLOSED)
+
+
+# -- Stage changes: one small message for every ballot -----------------------------------------
+
+
+def stage_text(stage: int, state: str, revealed: bool) -> str:
+    """What every ballot of the workshop is sent when what participants see changes: the same
+    text for all of them (the page disables or enables its choices and says why itself)."""
+    return _stage_text(stage, state, revealed)
+
+
+@lru_cache(maxsize=256)
+def _stage_text(stage: int, state: str, revealed: bool) -> str:
+    return json.dumps({"t": "stage", "stage": stage, "state": state, "revealed": revealed})
+
+
+_results: dict[int, tuple[int, asyncio.Future]] = {}  # workshop -> (stage, its results' text)
+
+
+async def results_message(workshop_id: int, stage: int) -> str | None:
+    """The group's answers once revealed, as data, read once per process and stage for all
+    the workshop's ballots: {"t": "results", "stage", "cells": {"<activity>-<role>":
+    [majority or null, [[letter, participants], ...]]}} (None: the workshop is gone)."""
+    loop = asyncio.get_running_loop()
+    kept = _results.get(workshop_id)
+    if kept is None or kept[0] < stage or kept[1].get_loop() is not loop:
+        future = loop.create_future()
+        _results[workshop_id] = (stage, future)
+        try:
+            future.set_result(await database_sync_to_async(draw_results)(workshop_id, stage))
+        except Exception as error:
+            del _results[workshop_id]
+            future.set_exception(error)
+            future.exception()
+            raise
+        return future.result()
+    return await asyncio.shield(kept[1])
+
+
+def draw_results(workshop_id: int, stage: int) -> str | None:
+    workshop = Workshop.objects.select_related("matrix").filter(pk=workshop_id).first()
+    if workshop is None:
+        return None
+    scheme = workshop.matrix.scheme_definition
+    roles = list(matrix_structure(workshop.matrix).roles)
+    results = group_results(workshop, scheme, roles)
+    cells = {
+        f"{activity}-{role}": [cell.majority, cell.distribution(scheme)]
+        for activity, result in results.items()
+        for role, cell in result.cells.items()
+        if cell.answered
+    }
+    return json.dumps({"t": "results", "stage": max(stage, workshop.stage), "cells": cells})

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .consumers import BallotConsumer, BoardConsumer
+from .ballot import BallotConsumer
+from .consumers import BoardConsumer
 
 websocket_urlpatterns = [
     path("ws/m/<slug:slug>/workshops/<id:pk>/", BoardConsumer.as_asgi(), name="workshop_board"),

@@ -17,6 +17,7 @@ from ..access import participant_for_session, remember_participant
 from ..forms import CodeForm, NameForm, VoteForm
 from ..models import Participant, Workshop
 from ..regions import ballot_context
+from ..votes import VoteRefused
 from .common import bad_request, client_ip, form_errors
 
 PAGE = "workshops/ballot.html"
@@ -179,9 +180,12 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     )
     if role is None:
         return bad_request("That activity or role is not part of this workshop.")
-    services.vote_cast(
-        participant=participant, activity_id=activity_id, role_id=role.pk, code=code_
-    )
+    try:
+        services.vote_cast(
+            participant=participant, activity_id=activity_id, role_id=role.pk, code=code_
+        )
+    except VoteRefused as refused:  # paused or removed since the checks above
+        return bad_request(refused.reason, status=refused.status)
     if not request.htmx:
         step = request.POST.get("step", "")
         query = f"?step={step}" if step.isdigit() else ""
