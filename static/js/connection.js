@@ -26,9 +26,10 @@
 (function () {
   "use strict";
 
-  var PING_EVERY = 6000; // ms of quiet before a ping
-  var PONG_WAIT = 3000; // ms a ping may wait for any answer before the connection counts as dead
-  var CONNECT_WAIT = 6000; // ms an attempt may take to open before it is given up
+  var PING_EVERY = 5000; // ms of quiet before a ping
+  var PONG_WAIT = 5000; // ms a ping may wait for any answer (a phone on a slow network) before
+  // the connection counts as dead
+  var CONNECT_WAIT = 10000; // ms an attempt may take to open before it is given up
   var OFFLINE_AFTER = 800; // ms a closed connection may take to come back before it is said
   var FAST_FOR = 30000; // ms after a drop during which a reconnect is tried every 1-2 s
   var SLOWEST = 15000; // ms between attempts at the most, after that

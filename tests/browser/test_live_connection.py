@@ -14,7 +14,7 @@ from .test_live import people as people  # the fixture: Ana, Ben and Vic on the 
 pytestmark = pytest.mark.browser
 
 SAMPLE = "/m/product-roles/"
-# A ping after 6 s of quiet, and 3 s for its answer (connection.js): 9 s at the most, and room
+# A ping after 5 s of quiet, and 5 s for its answer (connection.js): 10 s at the most, and room
 # for a busy machine.
 NOTICED_WITHIN = 15_000
 
