@@ -271,7 +271,7 @@
   function isVote(elt) {
     var ballot = region();
     return Boolean(
-      ballot && elt && ballot.contains(elt) && elt.closest("form[hx-post], form[data-hx-post]")
+      ballot && elt && ballot.contains(elt) && elt.closest("form[data-hx-post]")
     );
   }
 

@@ -1,15 +1,13 @@
 """The main pages are valid HTML by the Nu HTML checker (vnu), as each kind of user sees them.
 
 htmx's attributes are written data-hx-*, which htmx reads as well as hx-*, so the pages are
-fully valid: nothing is let through, except, for now, hx-* on the workshop's pages (their
-templates are changed to data-hx-* on their own branch; WORKSHOP_PAGES goes with it). The pages
+fully valid: nothing is let through. The pages
 come from Django's test client (no browser needed) and vnu runs once for all of them: the JVM
 takes seconds to start.
 """
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,17 +33,6 @@ VNU = (
     Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 )
 JAVA = os.environ.get("JAVA", shutil.which("java") or "/usr/bin/java")
-# The only messages let through: htmx's hx-* attributes on the pages of templates/workshops.
-HTMX_ATTRIBUTE = re.compile(r"^Attribute “hx-[a-z:-]+” not allowed on element")
-WORKSHOP_PAGES = {
-    "workshop start",
-    "workshop board",
-    "join a workshop",
-    "ballot",
-    "ballot, whole grid",
-    "workshop board, live (fragment)",
-    "ballot, live (fragment)",
-}
 # An htmx response is a fragment; wrapped in this, the checker sees it as the page would.
 FRAGMENT = (
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{name}</title></head>'
@@ -228,8 +215,6 @@ def vnu_errors(pages: dict[str, str], directory: Path) -> dict[str, list[str]]:
     for message in messages:
         text = message.get("message", "")
         file = message.get("url", "?").rsplit("/", 1)[-1]
-        if files.get(file) in WORKSHOP_PAGES and HTMX_ATTRIBUTE.match(text):
-            continue
         found.setdefault(files.get(file, file), []).append(
             f"{file}, line {message.get('lastLine', '?')}: {text or message}"
         )
