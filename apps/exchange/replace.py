@@ -6,7 +6,7 @@ puts it back the same way, and every open browser redraws the whole page.
 
 from django.db import transaction
 
-from apps.matrices.changes import Action, announce, quoted
+from apps.matrices.changes import Action, announce, matrix_lock, quoted
 from apps.matrices.models import Matrix, Responsibility
 from apps.matrices.services import structure_changed
 from apps.people.models import Holder
@@ -33,6 +33,9 @@ def matrix_replace_contents(*, matrix: Matrix, doc: MatrixDocument, by=None, sum
     """Replace the matrix's columns, phases, activities, letters, notes, holders, scheme and
     rule options with the document's (checked as an import is: ImportProblem says why not)."""
     plan = import_plan(doc=doc, team=matrix.team)
+    # The matrix's row first, as every change takes it (a cell edit at the same moment waits
+    # instead of deadlocking on the cells this deletes); what it replaces is read under it.
+    matrix_lock(matrix)
     before = to_data(matrix_document(matrix))
     Responsibility.objects.filter(activity__matrix=matrix).delete()
     matrix.activities.all().delete()
