@@ -19,6 +19,7 @@ urlpatterns = [
     path("teams/", include("apps.accounts.team_urls")),
     path("", include("apps.sharing.urls")),
     path("", include("apps.people.urls")),
+    path("", include("apps.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
