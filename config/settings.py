@@ -5,6 +5,7 @@ stops the process with ImproperlyConfigured instead of being silently replaced b
 """
 
 import importlib.util
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -310,6 +311,13 @@ if API_REQUESTS_PER_MINUTE < 1:
 # that nobody can make the server probe its own network. Checked when a webhook is saved and
 # again at each delivery, against the addresses its host resolves to.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env_list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", [])
+for _network in WEBHOOK_ALLOWED_PRIVATE_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_PRIVATE_NETWORKS: {_network!r} is not an address or a network."
+        ) from None
 # Seconds to wait before each retry of a failed delivery: about a day in all, then it fails.
 _DELAYS = env_list("WEBHOOK_RETRY_DELAYS", ["60", "300", "1800", "7200", "21600", "57600"])
 if not all(delay.isdigit() for delay in _DELAYS):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("apps.sharing.urls")),
     path("", include("apps.people.urls")),
     path("", include("apps.api.urls")),
+    path("", include("apps.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

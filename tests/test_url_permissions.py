@@ -259,6 +259,10 @@ ROUTES: dict[str, Route] = {
         pk="api_token.pk",
     ),
     "api_not_found": route(public({404}, {404})),
+    # A team's webhooks: its owners only.
+    "webhooks:team": route(TEAM_MANAGE, team_pk="team.pk"),
+    "webhooks:delete": route(TEAM_MANAGE, team_pk="team.pk", pk="webhook.pk"),
+    "webhooks:test": route(TEAM_MANAGE, team_pk="team.pk", pk="webhook.pk"),
 }
 # The REST API's operations (django-ninja's URLs): declared and tested in tests/api/test_access.py.
 API_NAMESPACE = "api"
@@ -385,8 +389,12 @@ def world(db):
     responsibility_assign(matrix=matrix, activity=activity, role=role, code="C", by=owner)
     workshop = workshop_start(matrix=matrix, activities=[activity], by=owner)
     from apps.api.services import token_create
+    from apps.webhooks.models import Webhook
 
     return SimpleNamespace(
+        webhook=Webhook.objects.create(
+            team=team, url="https://example.com/hook", events=["matrix.changed"], secret="s"
+        ),
         api_token=token_create(user=owner, name="Script", can_write=False)[0],
         users={"owner": owner, "editor": editor, "viewer": viewer, "stranger": stranger},
         team=team,

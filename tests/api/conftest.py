@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.accounts.models import AccessLevel
 from apps.accounts.services import team_create
 from apps.api.services import token_create, token_revoke
+from apps.exchange.seeding import seed_reference_content
 from tests.conftest import add_member, make_matrix, make_user
 
 
@@ -51,6 +52,18 @@ def token_for(user, *, write=True, team=None, expires_at=None) -> str:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    """The same world in real transactions (flushed after the test), for the tests that run
+    a server or the task worker, which open connections of their own."""
+    seed_reference_content()
+    return build_world()
+
+
+def build_world():
     """A team with an owner, an editor and a viewer, a stranger, another team's owner, and a
     matrix; tokens for each, and a read-only, a revoked and an expired one of the editor."""
     owner, editor, viewer, stranger, other = (make_user() for _ in range(5))
