@@ -72,7 +72,10 @@ def install(api) -> None:
     @api.exception_handler(NinjaValidationError)
     def _invalid(request: HttpRequest, exc: NinjaValidationError):
         first = exc.errors[0] if exc.errors else {}
-        where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body",))
+        loc = list(first.get("loc", ()))
+        if loc[:1] == ["body"]:
+            loc = loc[2:]  # the body's parameter name says nothing to the caller
+        where = ".".join(str(part) for part in loc)
         message = first.get("msg", "Invalid request.")
         return error_response(422, "invalid_request", f"{where}: {message}" if where else message)
 
