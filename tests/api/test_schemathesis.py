@@ -19,8 +19,6 @@ from schemathesis.specs.openapi.checks import (
 from apps.api.api import api
 from tests.asgi_server import AsgiServer
 
-from .conftest import live_world  # noqa: F401 - the world in real transactions
-
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
 
 CHECKS = [
