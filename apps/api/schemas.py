@@ -81,6 +81,9 @@ class MatrixPatch(BaseModel):
 class LetterOut(BaseModel):
     code: str
     name: str
+    kind: Literal["accountable", "responsible", "support", "consulted", "informed"] = Field(
+        description="What the letter means whatever the scheme (DACI's Approver: accountable)."
+    )
 
 
 class HolderOut(BaseModel):

@@ -98,3 +98,29 @@ def test_a_browser_on_the_matrix_sees_an_api_change_live(server, live_world):
     assert message["v"] == response.json()["version"]
     assert message["cells"] == [[activity.pk, role.pk]]
     assert message["by"]["name"] == live_world.editor.get_username()
+
+
+def test_the_docs_script_says_who_is_accountable_for_each_activity(server, live_world):
+    """docs/accountable.py, run as a person would, in under 20 lines."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from apps.people.services import holders_set
+
+    script = Path(__file__).resolve().parents[2] / "docs" / "accountable.py"
+    assert len(script.read_text().splitlines()) < 20
+    matrix, role = live_world.matrix, live_world.role  # role holds the A of every activity
+    holders_set(matrix=matrix, role=role, new_name="Dana (agency)", by=live_world.owner)
+    result = subprocess.run(
+        [sys.executable, str(script), server.url, matrix.slug],
+        env={**os.environ, "RACI_TOKEN": live_world.tokens["viewer"]},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert len(lines) == matrix.activities.count()
+    assert all(line.endswith(f": {role.name} (Dana (agency))") for line in lines), lines

@@ -70,7 +70,10 @@ def get_grid(request, slug: Slug):
         "title": matrix.title,
         "version": matrix.version,
         "scheme": scheme.key,
-        "letters": [{"code": letter.code, "name": letter.name} for letter in scheme.letters],
+        "letters": [
+            {"code": letter.code, "name": letter.name, "kind": str(letter.kind)}
+            for letter in scheme.letters
+        ],
         "columns": [
             {
                 "role": role.pk,
