@@ -4,15 +4,10 @@ from collections.abc import Callable
 
 from django.core.paginator import EmptyPage, Paginator
 from ninja import Query
-from pydantic import Field
 
 PAGE_SIZE = 50
 
 PageNumber = Query(1, ge=1, le=1_000_000, description="Which page, from 1.")
-
-
-class PageQuery:
-    page: int = Field(1, ge=1, le=1_000_000)
 
 
 def page_of(items, number: int, build: Callable) -> dict:
