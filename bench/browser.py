@@ -3,12 +3,13 @@
 - keydown to painted letter: from a key's event to the frame that shows its letter;
 - keydown to updated findings: from the key to the findings panel redrawn with the reply;
 - page interactive: from navigation to the grid answering the keyboard (the `raci:interactive`
-  mark static/js/grid/index.js sets once it is wired);
+  mark static/js/grid/index.js sets once it is wired); for the 29 x 9 reference matrix that
+  `manage.py seed` writes, also with an empty cache (a first visit: every module fetched);
 - bytes on the wire (the page, compressed) and in the DOM, and the number of elements;
 - scrolling: frame times while the grid scrolls top to bottom.
 
     .venv/bin/python -m bench.browser --url http://127.0.0.1:8000 --user u --password p \\
-        --slugs bench-20x8,bench-300x12
+        --slugs bench-20x8,bench-300x12 [--reference product-roles]
 Used by bench/run.py on the server it starts. Figures, not tests: see docs/performance.md.
 """
 
@@ -22,6 +23,11 @@ from pathlib import Path
 from .stats import percentile
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# The reference matrix `manage.py seed` writes (29 activities x 9 roles): the page a new user
+# opens first, measured as they meet it.
+REFERENCE = "product-roles"
+REFERENCE_SIZE = "29x9 reference"
+VIEWPORT = {"width": 1440, "height": 900}
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -109,6 +115,24 @@ def measure_page(page, url: str, loads: int) -> dict:
     }
 
 
+def measure_cold(browser, state: dict, url: str, loads: int) -> dict:
+    """Page interactive with an empty cache, as on a first visit: a new browser context for each
+    load, with the login's cookies."""
+    interactive = []
+    for _ in range(loads):
+        context = browser.new_context(viewport=VIEWPORT, storage_state=state)
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="load")
+            page.wait_for_function("() => performance.getEntriesByName('raci:interactive').length")
+            interactive.append(
+                page.evaluate("performance.getEntriesByName('raci:interactive')[0].startTime")
+            )
+        finally:
+            context.close()
+    return figures(interactive)
+
+
 def measure_typing(page, keys: int) -> dict:
     """Letters typed on the first row's cells, one after the other, each once its findings came
     back (so each measures one change, not a queue)."""
@@ -142,7 +166,11 @@ def measure_scroll(page) -> dict:
     }
 
 
-def run(*, url: str, username: str, password: str, slugs: list[str], quick: bool) -> dict:
+def run(
+    *, url: str, username: str, password: str, slugs: list[str], quick: bool, reference: str = ""
+) -> dict:
+    """The figures of each matrix in ``slugs``; with ``reference``, that matrix's page loads too
+    (warm and with an empty cache; it is not typed in), under the key ``reference``."""
     reason = available()
     if reason:
         return {"skipped": reason}
@@ -152,7 +180,7 @@ def run(*, url: str, username: str, password: str, slugs: list[str], quick: bool
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        context = browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
         page.goto(f"{url}/accounts/login/")
         page.get_by_label("Username").fill(username)
@@ -166,6 +194,13 @@ def run(*, url: str, username: str, password: str, slugs: list[str], quick: bool
             page.goto(matrix_url, wait_until="load")
             result["scroll"] = measure_scroll(page)
             results[slug] = result
+        if reference:
+            reference_url = f"{url}/m/{reference}/"
+            result = measure_page(page, reference_url, loads)
+            result["interactive_cold"] = measure_cold(
+                browser, context.storage_state(), reference_url, loads
+            )
+            results["reference"] = result
         browser.close()
     return results
 
@@ -177,6 +212,7 @@ def main(argv=None) -> int:
     parser.add_argument("--password", required=True)
     parser.add_argument("--slugs", required=True, help="comma-separated matrix slugs")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--reference", default="", help="a matrix's slug: its page loads only")
     args = parser.parse_args(argv)
     result = run(
         url=args.url.rstrip("/"),
@@ -184,6 +220,7 @@ def main(argv=None) -> int:
         password=args.password,
         slugs=args.slugs.split(","),
         quick=args.quick,
+        reference=args.reference,
     )
     json.dump(result, sys.stdout, indent=2)
     print()

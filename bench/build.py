@@ -17,11 +17,15 @@ USERNAME = "bench"
 
 
 def populate(sizes) -> tuple:
-    """Migrate, seed, and create the bench user and a matrix of each (activities, roles) size.
+    """Migrate, seed, and create the bench user and a matrix of each (activities, roles) size;
+    the user edits the seeded reference matrix too (its page is measured in the browser).
     Returns the user, its password and the matrices by size."""
+    from apps.exchange.seeding import sample_team_join
+
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed", verbosity=0)
     user, password = user_create()
+    sample_team_join(user=user, access="editor")
     matrices = {
         (a, r): matrix_build(team=user.personal_team, activities=a, roles=r) for a, r in sizes
     }

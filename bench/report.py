@@ -172,6 +172,13 @@ def browser_lines(browser: dict | None) -> list[str]:
             f"{f['html_bytes'] / 1024:.0f} | {f['elements']} | "
             f"{scroll.get('frame_median_ms', '-')} / {scroll.get('frame_p95_ms', '-')} |"
         )
+    for size, f in browser.items():
+        if f.get("interactive_cold"):
+            lines += [
+                "",
+                f"{size}, with an empty cache (a first visit, every module fetched): interactive "
+                f"{_ms(f['interactive_cold'])} ms (median / p95).",
+            ]
     return lines
 
 

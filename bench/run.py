@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
-from . import browser, fanout, queries
+from . import browser, fanout, largest, queries
 from . import server as srv
 from .client import BenchError, Session
 from .stats import ratio, summary
@@ -422,8 +422,10 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
                 password=password,
                 slugs=[target.slug for target in targets],
                 quick=plan.quick,
+                reference=browser.REFERENCE,
             )
             timings = measure_http(session, plan, targets, warmup=args.workers)
+            biggest = largest.measure(session, quick=plan.quick, log=log)
             session.close()
             load_result = load.run(
                 server=server,
@@ -454,10 +456,10 @@ def bench(plan: Plan, env: dict, work, args) -> dict:
         except BenchError as error:
             raise BenchError(f"{error}\n-- gunicorn's log --\n{server.log()}") from error
     run = merge(timings, counts)
+    sizes = {t.slug: t.size for t in targets} | {"reference": browser.REFERENCE_SIZE}
+    run["largest"] = biggest
     run["browser"] = {
-        next(t.size for t in targets if t.slug == slug): figures
-        for slug, figures in in_browser.items()
-        if slug != "skipped"
+        sizes[slug]: figures for slug, figures in in_browser.items() if slug != "skipped"
     } or in_browser
     if not load_result.get("skipped"):
         load_result["ratio"] = ratio(load_result["rps"], run["floor"]["rps"])

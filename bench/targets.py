@@ -11,6 +11,10 @@ FANOUT_P95_MS = 1000
 # second (bench/load.py's think time), the board following.
 WORKSHOP_ROOM = 300
 EXPORT_SIZE = "1000x20"
+# The seeded reference matrix (bench/browser.py): a first visit's page editable within half a
+# second (issue 23: its modules, a chain of imports, took 1.1 s of a 1.3 s load).
+REFERENCE_SIZE = "29x9 reference"
+REFERENCE_INTERACTIVE_MS = 500
 
 
 @dataclass
@@ -101,6 +105,7 @@ def evaluate(results: dict) -> list[Check]:
         _under("XLSX 1000x20 median", _get(exports, "xlsx", EXPORT_SIZE, "median_ms"), 2000, "ms"),
         _under("PDF 300x12 median", _get(exports, "pdf", PAGE_SIZE, "median_ms"), 1000, "ms"),
     ]
+    checks += largest_checks(results.get("largest"))
     load = results.get("workshop_load")
     if load and not load.get("skipped"):
         checks += [
@@ -151,12 +156,68 @@ def evaluate(results: dict) -> list[Check]:
     return checks
 
 
+# The largest matrix an import takes, served in seconds (issue "Hardening, round two", item 4;
+# docs/deploy.md, "Size limits"): its import, its page, each export or the format's refusal.
+LARGEST_IMPORT_MS = 10_000
+LARGEST_PAGE_MS = 3_000
+LARGEST_EXPORT_MS = 5_000
+PDF_AT_LIMIT_MS = 10_000
+
+
+def largest_checks(largest: dict | None) -> list[Check]:
+    if not largest:
+        return []
+    size = largest["size"]
+    checks = [
+        _at_most(
+            f"largest import {size} (upload, preview, confirm), median",
+            largest.get("import_total_ms"),
+            LARGEST_IMPORT_MS,
+            "ms",
+        ),
+        _at_most(
+            f"largest matrix page {size}, median",
+            _get(largest, "page", "median_ms"),
+            LARGEST_PAGE_MS,
+            "ms",
+        ),
+    ]
+    failed = 0
+    for fmt, figures in largest.get("exports", {}).items():
+        failed += sum(status not in (200, 422) for status in figures["statuses"])
+        what = "export" if figures["statuses"] == [200] else "refusal (too large)"
+        checks.append(
+            _at_most(
+                f"largest {fmt} {what} {size}, median",
+                figures["median_ms"],
+                LARGEST_EXPORT_MS,
+                "ms",
+            )
+        )
+    for fmt, figures in largest.get("at_limit", {}).items():
+        failed += sum(status != 200 for status in figures["statuses"])
+        checks.append(
+            _at_most(
+                f"{fmt} at its size limit {figures['size']}, median",
+                figures["median_ms"],
+                PDF_AT_LIMIT_MS if fmt == "pdf" else LARGEST_EXPORT_MS,
+                "ms",
+            )
+        )
+    checks.append(
+        _at_most("largest matrix: exports failed or stopped (not 200, not 422)", failed, 0, "")
+    )
+    return checks
+
+
 def browser_checks(browser: dict) -> list[Check]:
     """What a person feels, in Chromium (bench/browser.py)."""
     if not browser or browser.get("skipped"):
         return []
     checks = []
     for size, figures in browser.items():
+        if "keydown_to_paint" not in figures:
+            continue  # the reference matrix: its page loads only
         checks.append(
             _at_most(
                 f"browser {size}: keydown to painted letter, p95",
@@ -167,6 +228,15 @@ def browser_checks(browser: dict) -> list[Check]:
         )
     page = browser.get(PAGE_SIZE, {})
     big = browser.get(EXPORT_SIZE, {})
+    if REFERENCE_SIZE in browser:
+        checks.append(
+            _at_most(
+                f"browser {REFERENCE_SIZE}: interactive with an empty cache, median",
+                _get(browser[REFERENCE_SIZE], "interactive_cold", "median_ms"),
+                REFERENCE_INTERACTIVE_MS,
+                "ms",
+            )
+        )
     checks += [
         _at_most(
             f"browser {PAGE_SIZE}: keydown to updated findings, median",

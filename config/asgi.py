@@ -18,19 +18,20 @@ warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume sy
 django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import CookieMiddleware  # noqa: E402
 
+from apps.live.gate import LayerGate, SameOrigin, StreamLimits  # noqa: E402
 from apps.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        # A page of another site may not open a stream with our visitors' cookies: the
-        # Origin header must name one of ALLOWED_HOSTS. The stream reads the session cookie
-        # itself (apps/live/access.py), as a request would.
-        "websocket": AllowedHostsOriginValidator(
-            CookieMiddleware(URLRouter(websocket_urlpatterns))
+        # Every stream, the matrix's and the workshop's, passes the same gate (apps/live/gate.py):
+        # a page of this very site only (its exact origin, as for a form); a cap on the streams
+        # open per address and per session; a handshake refused while Redis is away. The stream
+        # reads the session cookie itself (apps/live/access.py), as a request would.
+        "websocket": SameOrigin(
+            CookieMiddleware(StreamLimits(LayerGate(URLRouter(websocket_urlpatterns))))
         ),
     }
 )

@@ -132,6 +132,17 @@ for _origin in CSRF_TRUSTED_ORIGINS:
 # BEHIND_TLS_PROXY=true: a reverse proxy terminates TLS and sets X-Forwarded-Proto; implies HTTPS.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 HTTPS = env_bool("HTTPS", False) or BEHIND_TLS_PROXY
+# The proxies whose X-Forwarded-For is believed (apps/accounts/client_address.py): addresses or
+# networks, comma-separated; set but empty, none. Unset, the proxy on this host (127.0.0.1, ::1)
+# behind a TLS proxy, and none otherwise. The server commands read the same variable.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"] if BEHIND_TLS_PROXY else [])
+for _proxy in TRUSTED_PROXY_IPS:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_IPS entry {_proxy!r} is not an IP address or network."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -290,6 +301,14 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Open live streams (apps/live/gate.py), per server process: per visitor's address (a room of
+# phones behind one NAT shares one), and per browser session (its tabs).
+LIVE_STREAMS_PER_ADDRESS = env_int("LIVE_STREAMS_PER_ADDRESS", 200)
+LIVE_STREAMS_PER_SESSION = env_int("LIVE_STREAMS_PER_SESSION", 20)
+for _name in ("LIVE_STREAMS_PER_ADDRESS", "LIVE_STREAMS_PER_SESSION"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+
 # Background work (mail, webhooks): Django's tasks framework, queued in the database and run by
 # a worker process (`manage.py db_worker`; `make run` starts one beside the server). Never in a
 # request. Tests may swap in the immediate backend where they do not test the worker itself.
@@ -329,6 +348,26 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 100_000
+
+# Size limits (docs/deploy.md, "Size limits"): the largest matrix an import takes, the largest
+# grid (activities x roles) each heavy export format makes, and the time any export may take
+# before it is stopped with a message. The defaults are what a 2-core machine serves in seconds.
+IMPORT_MAX_ACTIVITIES = env_int("IMPORT_MAX_ACTIVITIES", 1_000)
+IMPORT_MAX_ROLES = env_int("IMPORT_MAX_ROLES", 100)
+EXPORT_MAX_CELLS = {
+    "pdf": env_int("EXPORT_PDF_MAX_CELLS", 50_000),
+    "xlsx": env_int("EXPORT_XLSX_MAX_CELLS", 200_000),
+}
+EXPORT_SECONDS = env_int("EXPORT_SECONDS", 20)
+for _name, _value in (
+    ("IMPORT_MAX_ACTIVITIES", IMPORT_MAX_ACTIVITIES),
+    ("IMPORT_MAX_ROLES", IMPORT_MAX_ROLES),
+    ("EXPORT_PDF_MAX_CELLS", EXPORT_MAX_CELLS["pdf"]),
+    ("EXPORT_XLSX_MAX_CELLS", EXPORT_MAX_CELLS["xlsx"]),
+    ("EXPORT_SECONDS", EXPORT_SECONDS),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name}={_value} must be 1 or more.")
 
 # Workshops: failed join attempts allowed per minute from one IP address (a room behind one
 # address must be able to join), and join attempts per minute from one browser session.

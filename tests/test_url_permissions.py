@@ -175,6 +175,7 @@ ROUTES: dict[str, Route] = {
     # History
     "history:list": route(MATRIX_READ),
     "history:undo_last": route(MATRIX_EDIT),
+    "history:redo_last": route(MATRIX_EDIT),
     "history:undo": route(MATRIX_EDIT, pk="change.pk"),
     "history:snapshots": route(MATRIX_READ),
     "history:snapshot_download": route(MATRIX_READ, pk="snapshot.pk"),

@@ -7,6 +7,11 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Export and import"
 
     def ready(self):
+        from django.conf import settings
+
+        from apps.raci.exchange import limits
+
+        limits.configure(activities=settings.IMPORT_MAX_ACTIVITIES, roles=settings.IMPORT_MAX_ROLES)
         # Undo of a restored snapshot puts back the document its change kept: the history
         # (below this app) is told how, so that it imports nothing from here.
         from apps.history.services import UNDO

@@ -5,6 +5,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 
+from apps.raci.exchange.budget import Budget
 from apps.raci.exchange.csvfile import read_csv, write_csv
 from apps.raci.exchange.document import MatrixDocument
 from apps.raci.exchange.jsonfile import read_json, write_json
@@ -20,7 +21,13 @@ class Format:
     content_type: str
     binary: bool
 
-    def write(self, doc: MatrixDocument) -> bytes | str:
+    def max_cells(self) -> int | None:
+        """The largest grid (activities x roles) this format makes (EXPORT_MAX_CELLS); None:
+        any (CSV, JSON and Markdown take a fraction of a second at the import limits)."""
+        return settings.EXPORT_MAX_CELLS.get(self.key)
+
+    def write(self, doc: MatrixDocument, budget: Budget | None = None) -> bytes | str:
+        """The document in this format; PDF and Excel stop when ``budget`` is spent."""
         if self.key == "csv":
             return write_csv(doc)
         if self.key == "json":
@@ -30,10 +37,10 @@ class Format:
         if self.key == "xlsx":
             from apps.raci.exchange.xlsx import write_xlsx
 
-            return write_xlsx(doc)
+            return write_xlsx(doc, budget=budget)
         from apps.raci.exchange.pdf import write_pdf
 
-        return write_pdf(doc)
+        return write_pdf(doc, budget=budget)
 
 
 FORMATS = {

@@ -65,4 +65,5 @@ def matrix_document(matrix: Matrix) -> MatrixDocument:
         shared_accountable_warning=matrix.shared_accountable_warning,
         exported_at=timezone.now(),
         findings=grid.findings,
+        holders_hidden=getattr(matrix, "shared", False),
     )

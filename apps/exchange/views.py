@@ -2,10 +2,9 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -16,37 +15,27 @@ from apps.raci.exchange.jsonfile import read_json, write_json
 from apps.raci.exchange.problems import ImportProblem
 
 from . import replace
-from .formats import FORMATS, read_document
+from .exporting import export_response
+from .formats import read_document
 from .forms import ImportConfirmForm, ImportForm
-from .selectors import matrix_document
 from .services import import_plan, matrix_import
 
 SESSION_KEY = "exchange:imports"
 
 
-def export_response(matrix, fmt_key: str, *, inline: bool = False) -> HttpResponse:
-    """The matrix as a download in the format ``fmt_key`` (404 for an unknown one); text
-    formats may be shown ``inline`` in the browser instead."""
-    try:
-        fmt = FORMATS[fmt_key]
-    except KeyError:
-        raise Http404("No such format.") from None
-    doc = matrix_document(matrix)
-    response = HttpResponse(fmt.write(doc), content_type=fmt.content_type)
-    stamp = doc.exported_at.strftime("%Y-%m-%d")
-    filename = f"{slugify(matrix.title) or 'matrix'}-{stamp}.{fmt.extension}"
-    disposition = "inline" if inline and not fmt.binary else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @require_GET
 @login_required
-def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """Download the matrix in one of the formats; anyone who can see the matrix may."""
-    matrix = matrix_for_user(request.user, slug)
-    return export_response(matrix, fmt, inline=bool(request.GET.get("view")))
+async def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Download the matrix in one of the formats; anyone who can see the matrix may. Async, to
+    stop the work when the client goes (exporting.py)."""
+    user = await request.auser()  # as login_required read it (request.user would again)
+    return await export_response(
+        request,
+        lambda: matrix_for_user(user, slug),
+        fmt,
+        lambda key: reverse("exchange:export", args=[slug, key]),
+        inline=bool(request.GET.get("view")),
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,6 +28,9 @@ class Change(models.Model):
     reverts = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reverted_by"
     )
+    # An undo of a change; reverting an undo is a redo, which counts as a change again (and
+    # Undo reverts it in turn). What "Undo" and "Redo" take next depends on it (selectors.py).
+    is_undo = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-at", "-pk"]

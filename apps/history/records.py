@@ -3,7 +3,7 @@
 The matrix services announce every change (apps/matrices/changes.py) inside its transaction;
 ``record`` listens, so the entry commits with the change or not at all (undo reads it). Undo
 (services.py) runs the same services inside ``reverting(change)``, so the change an undo makes
-points back at what it reverted.
+points back at what it reverted. Reverting an undo redoes the change it undid.
 """
 
 from collections.abc import Iterator
@@ -33,7 +33,7 @@ def record(sender, change: MatrixChange, **kwargs) -> Change:
     reverts = _reverting.get()
     summary = change.summary
     if reverts is not None:
-        summary = f"Undo: {summary}"
+        summary = f"{'Redo' if reverts.is_undo else 'Undo'}: {summary}"
         _reverting.set(None)  # one undo, one change that points back
     return Change.objects.create(
         matrix_id=change.matrix_id,
@@ -45,4 +45,5 @@ def record(sender, change: MatrixChange, **kwargs) -> Change:
         before=change.before,
         after=change.after,
         reverts=reverts,
+        is_undo=reverts is not None and not reverts.is_undo,
     )

@@ -80,14 +80,29 @@ def undo_last(request: HttpRequest, slug: str) -> HttpResponse:
     return _undo(request, matrix, change)
 
 
+@require_POST
+@login_required
+def redo_last(request: HttpRequest, slug: str) -> HttpResponse:
+    """Redo the change the last undo reverted (Ctrl+Shift+Z, Ctrl+Y): revert that undo."""
+    matrix = matrix_for_user(request.user, slug, edit=True)
+    change = selectors.last_redoable(matrix)
+    if change is None:
+        messages.info(request, "There is nothing to redo.")
+        return _back(request, matrix.get_absolute_url())
+    return _undo(request, matrix, change)
+
+
 def _undo(request, matrix, change) -> HttpResponse:
     change.matrix = matrix
+    # Reverting an undo redoes what it undid: say so in its words, not the undo's.
+    redo = change.is_undo and change.reverts is not None
+    summary = change.reverts.summary if redo else change.summary
     try:
         services.change_undo(change=change, by=request.user)
     except EditError as error:
-        messages.error(request, f"Could not undo “{change.summary}”: {error}")
+        messages.error(request, f"Could not {'redo' if redo else 'undo'} “{summary}”: {error}")
     else:
-        messages.success(request, f"Undone: {change.summary}")
+        messages.success(request, f"{'Redone' if redo else 'Undone'}: {summary}")
     return _back(request, reverse("history:list", args=[matrix.slug]))
 
 

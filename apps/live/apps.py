@@ -10,4 +10,10 @@ class LiveConfig(AppConfig):
     verbose_name = "Live collaboration"
 
     def ready(self):
+        import logging
+
         from . import receivers  # noqa: F401 - connects the listeners
+        from .gate import QuietWhileAway
+
+        # One line per Redis outage in the log, not a traceback a second (gate.py).
+        logging.getLogger("channels_redis.pubsub").addFilter(QuietWhileAway())

@@ -23,7 +23,8 @@ from django.conf import settings
 
 from . import presence, watch
 from .access import SHARED, VIEW, Audience, audience_for_session, audience_for_token
-from .groups import matrix_group, shared_group, user_group
+from .gate import layer_seen_down
+from .groups import matrix_group, shared_group, team_group, user_group
 from .renders import change_message, sync_message
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ FOCUS_INTERVAL = 0.1  # seconds: focus moves are passed on at most ten times a s
 SYNC_INTERVAL = 1.0  # seconds: at most one request to catch up a second
 MAX_REFUSED = 20  # refused messages before the stream is closed
 CELL_ID = re.compile(r"^cell-\d{1,19}-\d{1,19}$")
+
+TEAM_MEMBER, GUEST = "A team member", "Guest"  # how a share link's visitor sees the others
 
 # Close codes the page understands (static/js/live.js): it stops reconnecting on these.
 GONE, NO_ACCESS, MISBEHAVED = 4404, 4403, 4400
@@ -46,6 +49,7 @@ class MatrixConsumer(AsyncWebsocketConsumer):
     member: presence.Member | None = None
     focus_flush = None  # set in connect(), which may end before it gets there
     closed = False
+    left = False
 
     async def connect(self):
         await self.accept()
@@ -76,14 +80,16 @@ class MatrixConsumer(AsyncWebsocketConsumer):
             await presence.store().join(self.matrix_id, self.member)
             roster = await presence.store().roster(self.matrix_id)
         except Exception:
-            # Redis is away: the page keeps saying "Reconnecting…" and tries again.
-            logger.warning("Channel layer or presence store unreachable; stream not opened")
+            # Redis is away: the page keeps saying "Reconnecting…" and tries again; the next
+            # handshakes are refused (gate.py), which says so in the log once.
+            layer_seen_down()
             await self.close(1011)
             return
+        roster = [self.as_seen(member) for member in roster if self.sees(member)]
         await self.send_json(
             {"t": "hello", "v": self.audience.version, "me": self.member.id, "roster": roster}
         )
-        await self.to_group({"type": "presence.join", "member": self.member.as_dict()})
+        await self.to_presence({"type": "presence.join", "member": self.member.as_dict()})
         self.ticker = asyncio.create_task(self.tick())
         watch.register(self)
 
@@ -92,8 +98,14 @@ class MatrixConsumer(AsyncWebsocketConsumer):
         if self.audience.variant == SHARED:
             groups.append(shared_group(self.matrix_id))
         else:
-            groups.append(user_group(self.audience.user_id))
+            groups += [team_group(self.matrix_id), user_group(self.audience.user_id)]
         return groups
+
+    def sees(self, member: dict) -> bool:
+        """Whom this stream is told of: everyone, for the team; the team, for a share link's
+        visitor (other visitors are nobody's business, and five hundred of them telling each
+        other they came would cost the server the square of their number)."""
+        return self.audience.variant != SHARED or member.get("user") is not None
 
     def new_member(self) -> presence.Member:
         audience = self.audience
@@ -116,24 +128,37 @@ class MatrixConsumer(AsyncWebsocketConsumer):
         session_key = cookies.get(settings.SESSION_COOKIE_NAME)
         return await database_sync_to_async(audience_for_session)(session_key, kwargs["slug"])
 
+    async def __call__(self, scope, receive, send):
+        # However the stream ends (a handler that raised, the server shutting down), it leaves
+        # the presence list: an entry left behind would show a ghost for up to STALE_AFTER.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.disconnect(None)
+
     async def disconnect(self, code):
+        if self.left:
+            return
+        self.left = True
+        self.closed = True  # nothing more is sent to a stream that has ended
         watch.unregister(self)
         ticker = getattr(self, "ticker", None)
         if ticker is not None:
             ticker.cancel()
         if self.focus_flush is not None:
             self.focus_flush.cancel()
+        # Redis away: the watcher (watch.py) and the gate (gate.py) say so once for all streams.
         try:
             for group in getattr(self, "joined", []):
                 await self.channel_layer.group_discard(group, self.channel_name)
         except Exception:
-            logger.warning("Could not leave the stream's groups (Redis unreachable)")
+            logger.debug("Could not leave the stream's groups (Redis unreachable)")
         if self.member is not None:
             try:
                 await presence.store().leave(self.matrix_id, self.member.id)
-                await self.to_group({"type": "presence.leave", "id": self.member.id})
+                await self.to_presence({"type": "presence.leave", "id": self.member.id})
             except Exception:
-                logger.warning("Could not remove %s from the presence list", self.member.id)
+                logger.debug("Could not remove %s from the presence list", self.member.id)
 
     # Channels runs Django's close_old_connections() in a thread before every message it
     # dispatches; these handlers touch the database only through database_sync_to_async, which
@@ -158,6 +183,14 @@ class MatrixConsumer(AsyncWebsocketConsumer):
 
     async def to_group(self, message: dict) -> None:
         await self.channel_layer.group_send(matrix_group(self.matrix_id), message)
+
+    async def to_presence(self, message: dict) -> None:
+        """Where this stream's comings, goings and focus are told: to the team only, for a
+        share link's visitor (see ``sees``)."""
+        if self.audience.variant == SHARED:
+            await self.channel_layer.group_send(team_group(self.matrix_id), message)
+        else:
+            await self.to_group(message)
 
     async def end(self, reason: str, code: int) -> None:
         await self.send_json({"t": "closed", "reason": reason})
@@ -220,9 +253,12 @@ class MatrixConsumer(AsyncWebsocketConsumer):
         member = self.member
         try:
             await presence.store().touch(self.matrix_id, member)
-            await self.to_group({"type": "presence.focus", "id": member.id, "cell": member.focus})
+            await self.to_presence(
+                {"type": "presence.focus", "id": member.id, "cell": member.focus}
+            )
         except Exception:
-            logger.warning("Could not pass on the focus of %s", member.id)
+            logger.debug("Could not pass on the focus of %s", member.id)
+            layer_seen_down()
 
     # -- From the group -----------------------------------------------------------------------
 
@@ -239,7 +275,24 @@ class MatrixConsumer(AsyncWebsocketConsumer):
 
     async def presence_join(self, event: dict) -> None:
         if event["member"]["id"] != self.member.id:
-            await self.send_json({"t": "join", "member": event["member"]})
+            await self.send_json({"t": "join", "member": self.as_seen(event["member"])})
+
+    def as_seen(self, member: dict) -> dict:
+        """A member as this stream may see them: a share link's visitor learns that someone of
+        the team (or another visitor) is there and where their focus is, never who they are
+        (the shared page names nobody; the README: holders are seen by the team only)."""
+        if self.audience.variant != SHARED:
+            return member
+        team = member.get("user") is not None
+        return {
+            "id": member["id"],
+            "name": TEAM_MEMBER if team else GUEST,
+            "initials": "TM" if team else "G",
+            "color": member["color"] if not team else 0,
+            "user": None,
+            "viewer": member.get("viewer", True) if not team else False,
+            "focus": member.get("focus"),
+        }
 
     async def presence_leave(self, event: dict) -> None:
         if event["id"] != self.member.id:
@@ -261,7 +314,8 @@ class MatrixConsumer(AsyncWebsocketConsumer):
             except Exception:
                 # The channel layer's Redis is away: say so, and let the page reconnect (and
                 # catch up) once it is back, rather than sit deaf on an open socket.
-                logger.warning("Presence store unreachable; closing the stream to reconnect")
+                logger.debug("Presence store unreachable; closing the stream to reconnect")
+                layer_seen_down()
                 await self.close(1011)
                 return
             if not await self.recheck():

@@ -1,5 +1,6 @@
-"""The channel-layer groups the live layer sends to: one per matrix, one per signed-in user (for
-their access), one per matrix's share-link visitors."""
+"""The channel-layer groups the live layer sends to: one per matrix, one per matrix's team
+members (who see the share-link visitors come and go; the visitors do not see each other), one
+per signed-in user (for their access), one per matrix's share-link visitors."""
 
 
 def matrix_group(matrix_id: int) -> str:
@@ -12,3 +13,7 @@ def user_group(user_id: int) -> str:
 
 def shared_group(matrix_id: int) -> str:
     return f"shared-{matrix_id}"
+
+
+def team_group(matrix_id: int) -> str:
+    return f"team-{matrix_id}"

@@ -59,7 +59,9 @@ class MemoryPresence:
         return stale
 
     async def roster(self, matrix_id: int) -> list[dict]:
-        return [member.as_dict() for member, _ in self._members.get(matrix_id, {}).values()]
+        limit = now() - STALE_AFTER
+        members = list(self._members.get(matrix_id, {}).values())
+        return [member.as_dict() for member, seen in members if seen >= limit]
 
     async def ping(self) -> None:
         return None
@@ -97,9 +99,10 @@ class RedisPresence:
         async with self._client().pipeline(transaction=True) as pipe:
             pipe.hset(members, member.id, json.dumps(member.as_dict()))
             pipe.zadd(seen, {member.id: now()})
-            # Nothing outlives its matrix's last visitor by long.
-            pipe.expire(members, STALE_AFTER * 10)
-            pipe.expire(seen, STALE_AFTER * 10)
+            # Nothing outlives its matrix's last visitor by long: each stream refreshes its
+            # entry every TICK (10 s), and the keys go STALE_AFTER after the last refresh.
+            pipe.expire(members, STALE_AFTER * 2)
+            pipe.expire(seen, STALE_AFTER * 2)
             await pipe.execute()
 
     touch = join
@@ -124,8 +127,14 @@ class RedisPresence:
         return removed
 
     async def roster(self, matrix_id: int) -> list[dict]:
-        members, _ = self._keys(matrix_id)
-        return [json.loads(value) for value in (await self._client().hgetall(members)).values()]
+        """The members heard from lately (an entry not refreshed for STALE_AFTER is not shown,
+        even before someone removes it)."""
+        members, seen = self._keys(matrix_id)
+        client = self._client()
+        fresh = await client.zrangebyscore(seen, now() - STALE_AFTER, "+inf")
+        if not fresh:
+            return []
+        return [json.loads(value) for value in await client.hmget(members, fresh) if value]
 
     async def ping(self) -> None:
         await self._client().ping()

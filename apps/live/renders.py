@@ -58,23 +58,24 @@ async def change_message(event: dict, variant: str) -> str:
         if matrix is None:
             return json.dumps({"t": "deleted"})
         regions = change_regions(matrix, event["action"], event["cells"])
-        summary = event["summary"]
-        if variant == SHARED and event["action"] == Action.HOLDERS:
-            # It names the holders, whom only their team sees (apps/people).
-            summary = "Changed who holds a role"
-        return json.dumps(
-            {
-                "t": "change",
-                "v": event["version"],
-                "at": matrix.version,
-                "action": event["action"],
-                "cells": event["cells"],
-                "by": {"id": event["by"], "name": event["by_name"]},
-                "summary": summary,
-                "origin": event.get("origin", ""),
-                "regions": regions,
-            }
-        )
+        message = {
+            "t": "change",
+            "v": event["version"],
+            "at": matrix.version,
+            "action": event["action"],
+            "cells": event["cells"],
+            "by": {"id": event["by"], "name": event["by_name"]},
+            "summary": event["summary"],
+            "origin": event.get("origin", ""),
+            "regions": regions,
+        }
+        if variant == SHARED:
+            # A share link's visitor is not told who made it (the team's names and ids are the
+            # team's), nor, for a change of holders, whom it names (apps/people).
+            del message["by"], message["origin"]
+            if event["action"] == Action.HOLDERS:
+                message["summary"] = "Changed who holds a role"
+        return json.dumps(message)
 
     key = ("change", event["matrix"], event["version"], variant)
     return await rendered(key, render)

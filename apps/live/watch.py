@@ -19,7 +19,7 @@ import logging
 
 from django.conf import settings
 
-from . import presence
+from . import gate, presence
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +58,14 @@ async def _watch(streams: set) -> None:
         try:
             current = await presence.store().server_id()
         except Exception:
-            logger.warning("Redis does not answer; closing %d streams to reconnect", len(streams))
+            gate.note_layer(False, closed=len(streams))
+            gate.layer_seen_down()
             server = None
             for stream in list(streams):
                 streams.discard(stream)
                 await stream.close(1011)
             continue
+        gate.note_layer(True)
         if server is not None and current != server:
             logger.warning("Redis restarted; %d streams catch up", len(streams))
             await asyncio.gather(*(stream.recheck(lost=True) for stream in list(streams)))

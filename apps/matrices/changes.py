@@ -10,6 +10,12 @@ tells two kinds of listener, who live in the apps above this one (matrices impor
   that rolls back is never heard of.
 
 Both receive the same ``MatrixChange``.
+
+Changes to one matrix are made one at a time: each takes its matrix's row lock first (raising
+its version, or ``matrix_lock``), before it reads what it is about to change, and holds it until
+it commits. What a change records as "before" is then what the change replaced, however close
+another came; and as every change locks in the same order (the matrix, then its rows), two never
+wait for each other.
 """
 
 from dataclasses import dataclass, field
@@ -95,17 +101,19 @@ def announce(
     before=None,
     after=None,
     cells=(),
+    version: int | None = None,
 ) -> MatrixChange:
     """Raise the matrix's version and announce the change (see the module's docstring).
 
     Must run inside the change's transaction: the version's row lock (on PostgreSQL) then
     orders the changes to one matrix, so versions follow the order in which they commit.
+    ``version``: the version this change already took (``version_take``).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("announce() belongs inside the transaction of the change it announces.")
     change = MatrixChange(
         matrix=matrix,
-        version=_next_version(matrix),
+        version=version if version is not None else _next_version(matrix),
         action=action,
         summary=summary[:500],
         by=by if by is not None and getattr(by, "is_authenticated", False) else None,
@@ -120,21 +128,52 @@ def announce(
     return change
 
 
-def _next_version(matrix) -> int:
-    """One statement: raise the version (and the time of the last change) and read it back."""
+def _next_version(matrix, *, if_at: int | None = None) -> int | None:
+    """One statement: raise the version (and the time of the last change) and read it back;
+    with ``if_at``, only if the version is still that (else None, and nothing is locked)."""
     table = matrix._meta.db_table
     now = timezone.now()
+    sql = f"UPDATE {table} SET version = version + 1, updated_at = %s WHERE id = %s"  # noqa: S608
+    params = [now, matrix.pk]
+    if if_at is not None:
+        sql += " AND version = %s"
+        params.append(if_at)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET version = version + 1, updated_at = %s "  # noqa: S608 - our table
-            "WHERE id = %s RETURNING version",
-            [now, matrix.pk],
-        )
+        cursor.execute(sql + " RETURNING version", params)
         row = cursor.fetchone()
     if row is None:
+        if if_at is not None:
+            return None
         raise matrix.DoesNotExist("The matrix was deleted while it was being changed.")
     matrix.version, matrix.updated_at = row[0], now
     return row[0]
+
+
+def version_take(matrix, *, if_at: int) -> int | None:
+    """Take the matrix's next version for a change about to be announced (``announce(version=)``),
+    if nothing changed the matrix since it was at version ``if_at``: then what the caller read
+    since is still so, and stays so until its transaction ends (the row is locked). None when
+    the matrix has moved on: nothing is locked, and the caller reads again under
+    ``matrix_lock``. One statement either way, where locking and reading would take two."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("version_take() belongs inside the transaction of the change.")
+    return _next_version(matrix, if_at=if_at)
+
+
+def matrix_lock(matrix) -> None:
+    """Lock the matrix's row until the transaction ends, changing nothing: a change then reads
+    what it is about to change knowing that no other change to the matrix is under way.
+    (An UPDATE rather than SELECT ... FOR UPDATE, which SQLite has not; there, the transaction
+    holds the database's write lock from its start.)"""
+    if not connection.in_atomic_block:
+        raise RuntimeError("matrix_lock() belongs inside the transaction of the change.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {matrix._meta.db_table} SET version = version WHERE id = %s",  # noqa: S608
+            [matrix.pk],
+        )
+        if cursor.rowcount != 1:
+            raise matrix.DoesNotExist("The matrix was deleted while it was being changed.")
 
 
 def quoted(name: str, limit: int = 80) -> str:
@@ -146,7 +185,7 @@ def cell_state(code: str, note: str = "") -> dict | None:
 
 
 def announce_cell(
-    *, matrix, by, activity, role, before: dict | None, after: dict | None
+    *, matrix, by, activity, role, before: dict | None, after: dict | None, version=None
 ) -> MatrixChange:
     """A cell's letter or note changed: ``before`` and ``after`` are {"code", "note"} or None."""
     old, new = (before or {}).get("code", ""), (after or {}).get("code", "")
@@ -170,6 +209,7 @@ def announce_cell(
         before=_named(before, activity, role),
         after=_named(after, activity, role),
         cells=[(activity.pk, role.pk)],
+        version=version,
     )
 
 

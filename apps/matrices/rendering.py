@@ -69,7 +69,7 @@ def status_html(findings: list[rules.Finding]) -> str:
 def row_status_html(row: Row, oob: bool = False) -> str:
     """A row's rule check: a mark at the end of the row's header (which stays in view when the
     grid scrolls sideways), the messages as its title and its spoken name."""
-    swap = ' hx-swap-oob="true"' if oob else ""
+    swap = ' data-hx-swap-oob="true"' if oob else ""
     mark_id = f"status-{row.activity.pk}"
     if not row.findings:
         return (

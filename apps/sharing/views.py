@@ -3,11 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.catalog.views import guide_rows
-from apps.exchange.formats import FORMATS
-from apps.exchange.views import export_response
+from apps.exchange.exporting import export_response
 from apps.matrices.access import matrix_for_user
 from apps.matrices.models import Matrix
 from apps.matrices.selectors import matrix_grid
@@ -65,7 +65,6 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
             "grid": grid,
             "guide_rows": guide_rows(grid.roles),
             "token": token,
-            "formats": FORMATS.values(),
             # For the shared grid: role headers point at the guide on this page, not at
             # the role guide, which needs an account.
             "shared": True,
@@ -78,8 +77,14 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
-def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
-    response = export_response(matrix_for_share_token(token), fmt)
+async def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    """A share link's export, within the limits of every export (apps/exchange/exporting.py)."""
+    response = await export_response(
+        request,
+        lambda: matrix_for_share_token(token),
+        fmt,
+        lambda key: reverse("sharing:export", args=[token, key]),
+    )
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -16,15 +16,11 @@
   "use strict";
 
   var root = document.getElementById("live");
-  if (!root || !("WebSocket" in window) || !window.RaciRegions) return;
+  if (!root || !("WebSocket" in window) || !window.RaciRegions || !window.RaciConnection) return;
 
   var GAP_WAIT = 1500; // ms a missing version may take to arrive before catching up
-  var PING_EVERY = 25000; // ms between pings on a quiet stream
-  var PONG_WAIT = 10000; // ms a ping may wait for any answer before the stream counts as dead
-  var OFFLINE_AFTER = 800; // ms disconnected before "Reconnecting…" shows
   var NOTICE_FOR = 6000;
   var RECENT = 10000; // ms after which a change of one's own is no longer "just made"
-  var FINAL = { 4403: true, 4404: true, 4400: true };
 
   var state = {
     version: Number(root.dataset.version) || 0, // every version up to this one is on the page
@@ -32,92 +28,35 @@
     user: root.dataset.user ? Number(root.dataset.user) : null,
     me: null,
     roster: new Map(), // connection id -> member
-    socket: null,
-    attempts: 0,
-    reconnectTimer: null,
-    offlineTimer: null,
     gapTimer: null,
-    pingTimer: null,
-    pongTimer: null,
-    done: false, // closed for good: no access any more, or the matrix is gone
+    catchingUp: false, // reconnected behind the matrix: stale until the sync comes
     local: new Map(), // cell id -> {code, at}: the letters set here lately
     focusSent: undefined,
   };
 
   window.RaciRegions.init(state.version);
 
-  // ---- Connection ---------------------------------------------------------------------------
+  // ---- Connection (static/js/connection.js) ---------------------------------------------------
 
-  function url() {
-    var scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    return scheme + "//" + location.host + root.dataset.liveUrl;
-  }
-
-  function connect() {
-    if (state.done || (state.socket && state.socket.readyState <= 1)) return;
-    clearTimeout(state.reconnectTimer);
-    var socket;
-    try {
-      socket = new WebSocket(url());
-    } catch (e) {
-      scheduleReconnect();
-      return;
-    }
-    state.socket = socket;
-    socket.addEventListener("message", function (event) {
-      if (socket !== state.socket) return;
-      heard();
-      var message;
-      try {
-        message = JSON.parse(event.data);
-      } catch (e) {
-        return;
-      }
-      receive(message);
-    });
-    socket.addEventListener("close", function (event) {
-      if (socket !== state.socket) return;
-      state.socket = null;
-      clearTimeout(state.pingTimer);
-      clearTimeout(state.pongTimer);
+  var stream = window.RaciConnection.open({
+    url: function () {
+      var scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      return scheme + "//" + location.host + root.dataset.liveUrl;
+    },
+    receive: receive,
+    status: setStatus,
+    dropped: function () {
+      state.focusSent = undefined;
       clearPeers();
-      if (FINAL[event.code]) {
-        state.done = true;
-        setStatus(state.closedReason || "Live updates have stopped.", "closed");
-        return;
-      }
-      scheduleReconnect();
-    });
-  }
-
-  function scheduleReconnect() {
-    if (state.done) return;
-    if (!state.offlineTimer && root.dataset.state !== "offline") {
-      state.offlineTimer = setTimeout(function () {
-        state.offlineTimer = null;
-        if (!state.socket || state.socket.readyState !== 1) setStatus("Reconnecting…", "offline");
-      }, OFFLINE_AFTER);
-    }
-    var delay = Math.min(10000, 500 * Math.pow(2, state.attempts)) * (0.75 + Math.random() / 2);
-    state.attempts += 1;
-    clearTimeout(state.reconnectTimer);
-    state.reconnectTimer = setTimeout(connect, delay);
-  }
+    },
+    final: function (code, reason) {
+      clearPeers();
+      setStatus(reason || "Live updates have stopped.", "closed");
+    },
+  });
 
   function send(message) {
-    if (state.socket && state.socket.readyState === 1) state.socket.send(JSON.stringify(message));
-  }
-
-  /** Any message proves the stream alive: ping again only after a quiet spell. */
-  function heard() {
-    clearTimeout(state.pongTimer);
-    clearTimeout(state.pingTimer);
-    state.pingTimer = setTimeout(function () {
-      send({ t: "ping" });
-      state.pongTimer = setTimeout(function () {
-        if (state.socket) state.socket.close(); // dead without saying so: start again
-      }, PONG_WAIT);
-    }, PING_EVERY);
+    stream.send(message);
   }
 
   function setStatus(text, kind) {
@@ -131,17 +70,20 @@
   function receive(message) {
     switch (message.t) {
       case "hello":
-        state.attempts = 0;
-        clearTimeout(state.offlineTimer);
-        state.offlineTimer = null;
-        setStatus("", "live");
         state.me = message.me;
         state.roster = new Map();
         message.roster.forEach(function (member) {
           state.roster.set(member.id, member);
         });
         drawPresence();
-        if (message.v !== state.version || state.received.size) send({ t: "sync" });
+        if (message.v !== state.version || state.received.size) {
+          // What the page shows may be out of date until the regions as they are now come.
+          state.catchingUp = true;
+          setStatus("Catching up…", "stale");
+          send({ t: "sync" });
+        } else {
+          setStatus("", "live");
+        }
         sendFocus(true);
         return;
       case "change":
@@ -150,6 +92,10 @@
       case "sync":
         window.RaciRegions.apply(message.regions, message.at);
         seen(message.at, true);
+        if (state.catchingUp) {
+          state.catchingUp = false;
+          setStatus("", "live");
+        }
         return;
       case "join":
         state.roster.set(message.member.id, message.member);
@@ -165,9 +111,6 @@
           member.focus = message.cell;
           drawPeers();
         }
-        return;
-      case "closed":
-        state.closedReason = message.reason;
         return;
       default:
         return; // "pong", "refused": nothing to do
@@ -402,6 +345,10 @@
 
   function focusedCell() {
     var active = document.activeElement;
+    // The letter chooser takes the focus from its cell while it is open: the cell is still
+    // where this person is, for the others.
+    var menu = document.getElementById("chooser");
+    if (menu && !menu.hidden && menu.dataset.cell && menu.contains(active)) return menu.dataset.cell;
     var td = active && active.closest ? active.closest("td[id^='cell-']") : null;
     return td && td.id ? td.id : null;
   }
@@ -424,18 +371,4 @@
     sendFocus(false);
   });
 
-  // ---- Start --------------------------------------------------------------------------------------
-
-  window.addEventListener("online", connect);
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") connect();
-  });
-  window.addEventListener("pagehide", function () {
-    if (state.socket) state.socket.close(1000);
-  });
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted) connect(); // back from the browser's page cache: catch up
-  });
-
-  connect();
 })();

@@ -59,7 +59,7 @@
 
   function menuKey(details) {
     var summary = details.querySelector("summary");
-    return details.id || details.getAttribute("hx-get") || (summary && summary.getAttribute("aria-label")) || null;
+    return details.id || details.getAttribute("data-hx-get") || details.getAttribute("hx-get") || (summary && summary.getAttribute("aria-label")) || null;
   }
 
   function changed(field) {
@@ -233,6 +233,7 @@
     old.dispatchEvent(new CustomEvent("raci:swapping", { bubbles: true, detail: { region: old } }));
     // hx-swap-oob marks the parts of a reply that htmx would have put in: not wanted here.
     fresh.removeAttribute("hx-swap-oob");
+    fresh.removeAttribute("data-hx-swap-oob");
     morph(old, fresh, KEEP);
     forgetInside(old);
     kept.forEach(function (entry) {

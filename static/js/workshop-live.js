@@ -17,23 +17,13 @@
   "use strict";
 
   var root = document.getElementById("ws-live");
-  if (!root || !("WebSocket" in window) || !window.RaciRegions) return;
+  if (!root || !("WebSocket" in window) || !window.RaciRegions || !window.RaciConnection) return;
 
   var BOARD = root.dataset.kind === "board";
   var REGION = BOARD ? "board" : "ballot";
-  var PING_EVERY = 25000; // ms between pings on a quiet stream
-  var PONG_WAIT = 10000; // ms a ping may wait for any answer before the stream counts as dead
-  var OFFLINE_AFTER = 800; // ms disconnected before "Reconnecting…" shows
   var SYNC_EVERY = 1100; // ms between requests to catch up (the stream takes one a second)
-  var FINAL = { 4403: true, 4404: true, 4400: true };
 
   var state = {
-    socket: null,
-    attempts: 0,
-    reconnectTimer: null,
-    offlineTimer: null,
-    pingTimer: null,
-    pongTimer: null,
     done: false, // closed for good: no access, removed, or the workshop has closed
     closed: null, // the stream's last word: {reason, removed}
     held: null, // a board pushed while a menu was open: put in once it closes
@@ -74,59 +64,9 @@
     return scheme + "//" + location.host + root.dataset.liveUrl + query;
   }
 
-  function connect() {
-    if (state.done || (state.socket && state.socket.readyState <= 1)) return;
-    clearTimeout(state.reconnectTimer);
-    var socket;
-    try {
-      socket = new WebSocket(url());
-    } catch (e) {
-      scheduleReconnect();
-      return;
-    }
-    state.socket = socket;
-    socket.addEventListener("message", function (event) {
-      if (socket !== state.socket) return;
-      heard();
-      var message;
-      try {
-        message = JSON.parse(event.data);
-      } catch (e) {
-        return;
-      }
-      receive(message);
-    });
-    socket.addEventListener("close", function (event) {
-      if (socket !== state.socket) return;
-      state.socket = null;
-      clearTimeout(state.pingTimer);
-      clearTimeout(state.pongTimer);
-      if (FINAL[event.code]) {
-        finish();
-        return;
-      }
-      scheduleReconnect();
-    });
-  }
-
-  function scheduleReconnect() {
-    if (state.done) return;
-    if (!state.offlineTimer && root.dataset.state !== "offline") {
-      state.offlineTimer = setTimeout(function () {
-        state.offlineTimer = null;
-        if (!state.socket || state.socket.readyState !== 1) setStatus("Reconnecting…", "offline");
-      }, OFFLINE_AFTER);
-    }
-    var delay = Math.min(10000, 500 * Math.pow(2, state.attempts)) * (0.75 + Math.random() / 2);
-    state.attempts += 1;
-    clearTimeout(state.reconnectTimer);
-    state.reconnectTimer = setTimeout(connect, delay);
-  }
-
   /** The stream has ended for good, and said why. */
   function finish() {
     state.done = true;
-    clearTimeout(state.offlineTimer);
     var last = state.closed || {};
     if (last.removed) {
       // The page says so, as it always has: reloaded, it shows that this browser was removed.
@@ -142,19 +82,7 @@
   }
 
   function send(message) {
-    if (state.socket && state.socket.readyState === 1) state.socket.send(JSON.stringify(message));
-  }
-
-  /** Any message proves the stream alive: ping again only after a quiet spell. */
-  function heard() {
-    clearTimeout(state.pongTimer);
-    clearTimeout(state.pingTimer);
-    state.pingTimer = setTimeout(function () {
-      send({ t: "ping" });
-      state.pongTimer = setTimeout(function () {
-        if (state.socket) state.socket.close(); // dead without saying so: start again
-      }, PONG_WAIT);
-    }, PING_EVERY);
+    stream.send(message);
   }
 
   function setStatus(text, kind) {
@@ -180,9 +108,6 @@
   function receive(message) {
     switch (message.t) {
       case "hello":
-        state.attempts = 0;
-        clearTimeout(state.offlineTimer);
-        state.offlineTimer = null;
         setStatus("", "live");
         if (!BOARD) tellView();
         return;
@@ -289,18 +214,14 @@
     if (!BOARD) tellView();
   });
 
-  // ---- Start --------------------------------------------------------------------------------
+  // ---- Start: the connection, its pings, drops and retries (static/js/connection.js) ---------
 
-  window.addEventListener("online", connect);
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") connect();
+  var stream = window.RaciConnection.open({
+    url: url,
+    receive: receive,
+    status: setStatus,
+    final: function () {
+      finish();
+    },
   });
-  window.addEventListener("pagehide", function () {
-    if (state.socket) state.socket.close(1000);
-  });
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted) connect(); // back from the browser's page cache: catch up
-  });
-
-  connect();
 })();

@@ -315,7 +315,7 @@ def test_leaving_and_removing_ask_for_confirmation_then_reload_the_page(client, 
     as_user(client, "alice")
     vi = member(shared_team, "vi")
     page = client.get(reverse("teams:detail", args=[shared_team.pk])).text
-    assert 'hx-confirm="Remove vi from Product?"' in page
+    assert 'data-hx-confirm="Remove vi from Product?"' in page
     response = client.post(
         reverse("teams:member_remove", args=[shared_team.pk, vi.pk]),
         headers={"HX-Request": "true"},
@@ -333,7 +333,7 @@ def test_leaving_and_removing_ask_for_confirmation_then_reload_the_page(client, 
     assert "a team needs at least one owner" in page
     as_user(client, "ed")
     page = client.get(reverse("teams:detail", args=[shared_team.pk])).text
-    assert 'hx-confirm="Leave Product? You will need an owner to add you again."' in page
+    assert 'data-hx-confirm="Leave Product? You will need an owner to add you again."' in page
     response = client.post(
         reverse("teams:leave", args=[shared_team.pk]), headers={"HX-Request": "true"}
     )

@@ -89,6 +89,26 @@ def test_it_checks_what_a_person_feels_in_the_browser():
     assert result["browser 1000x20: frame while scrolling, median"] == "pass"
 
 
+def test_it_checks_the_reference_matrix_on_a_first_visit():
+    run = run_with({"20x8": 6, "300x12": 6})
+    reference = {
+        "interactive": {"median_ms": 200.0, "p95_ms": 240.0},
+        "interactive_cold": {"median_ms": 480.0, "p95_ms": 700.0},
+        "bytes_on_wire": 20 * 1024,
+        "html_bytes": 90 * 1024,
+        "elements": 1500,
+    }
+    run["browser"] = {"29x9 reference": reference}
+    result = marks(run)
+    assert result["browser 29x9 reference: interactive with an empty cache, median"] == "pass"
+    # Only loaded, never typed in: no keyboard figure to check.
+    assert not any(what.startswith("browser 29x9 reference: keydown") for what in result)
+    reference["interactive_cold"]["median_ms"] = 1100.0
+    assert marks(run)["browser 29x9 reference: interactive with an empty cache, median"] == "MISS"
+    lines = "\n".join(report.browser_lines(run["browser"]))
+    assert "29x9 reference, with an empty cache" in lines and "1100.0 / 700.0" in lines
+
+
 def test_it_fails_only_on_query_counts_above_the_baseline(tmp_path):
     baseline = tmp_path / "queries.json"
     baseline.write_text(json.dumps({"sqlite": {"matrix_page/20x8": 9, "cell_update/20x8": 6}}))

@@ -42,7 +42,7 @@ EDIT_CONTROLS = {
     "row, phase and column menus": ".row-menu, #row-menu, .phase-menu, .column-menu",
     "drag handles": "[draggable=true]",
     "share menu": ".share-menu",
-    "htmx writes": "[hx-post], [hx-put], [hx-patch], [hx-delete]",
+    "htmx writes": "[data-hx-post], [data-hx-put], [data-hx-patch], [data-hx-delete]",
     "undo": "form[action$='/history/undo/']",
 }
 
@@ -133,7 +133,9 @@ def test_a_viewer_sees_the_matrix_history_and_share_link_without_edit_controls(
     expect(page.locator("table.grid")).to_be_visible()
     main = page.locator("main")
     # No control but the compact view's toggle, which changes only how the page looks.
-    controls = ":is(form, button, [hx-post], [hx-get], [draggable]):not(.density, .density *)"
+    controls = (
+        ":is(form, button, [data-hx-post], [data-hx-get], [draggable]):not(.density, .density *)"
+    )
     expect(main.locator(controls)).to_have_count(0)
     expect(main.locator(f"a[href^='{SAMPLE}']")).to_have_count(0)
     expect(page.get_by_role("heading", name="The roles")).to_be_visible()

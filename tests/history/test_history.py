@@ -191,6 +191,68 @@ def test_undo_last_skips_undos_and_what_they_undid(client_in, matrix):
     assert Responsibility.objects.get(activity=activity, role=role).code == A
 
 
+def redo_last(client, matrix, **extra):
+    return client.post(url(matrix, "history:redo_last"), **extra)
+
+
+def code_of(activity, role):
+    cell = Responsibility.objects.filter(activity=activity, role=role).first()
+    return cell.code if cell else ""
+
+
+def test_redo_does_again_what_the_last_undos_undid_in_their_order(client_in, matrix):
+    """As in a spreadsheet: undo twice, redo twice, undo again. Each step is a change in the
+    history with its own entry, and the page says what it did."""
+    activity, role = first(matrix)
+    assign(client_in, matrix, activity, role, C)  # A -> C
+    assign(client_in, matrix, activity, role, R)  # C -> R
+    undo_last(client_in, matrix)
+    undo_last(client_in, matrix)
+    assert code_of(activity, role) == A
+    response = redo_last(client_in, matrix, follow=True)
+    assert code_of(activity, role) == C
+    assert f"Redone: {role.name} on “{activity.name}”: {A} → {C}" in response.text
+    redo = Change.objects.filter(matrix=matrix).first()
+    assert redo.summary.startswith("Redo: ") and redo.by.username == "alice"
+    redo_last(client_in, matrix)
+    assert code_of(activity, role) == R
+    response = redo_last(client_in, matrix, follow=True)
+    assert "nothing to redo" in response.text
+    assert code_of(activity, role) == R
+    # Undo takes back the redone change, and redo brings it again.
+    undo_last(client_in, matrix)
+    assert code_of(activity, role) == C
+    redo_last(client_in, matrix)
+    assert code_of(activity, role) == R
+    assert Change.objects.filter(matrix=matrix).count() == 8
+
+
+def test_a_change_made_after_an_undo_ends_what_can_be_redone(client_in, matrix):
+    (a1, a2), role = list(matrix.activities.order_by("position")[:2]), first(matrix)[1]
+    assign(client_in, matrix, a1, role, C)
+    undo_last(client_in, matrix)
+    assign(client_in, matrix, a2, role, C)
+    before, count = state(matrix), Change.objects.count()
+    response = redo_last(client_in, matrix, follow=True)
+    assert "nothing to redo" in response.text
+    assert state(matrix) == before and Change.objects.count() == count
+
+
+def test_a_viewer_may_not_redo(client, matrix):
+    viewer = make_user("viewer")
+    add_member(matrix.team, viewer, access=AccessLevel.VIEWER)
+    editor = Change.objects.create(
+        matrix=matrix, action=Action.DETAILS, summary="Renamed", before={"title": matrix.title}
+    )
+    Change.objects.create(
+        matrix=matrix, action=Action.DETAILS, summary="Undo: x", reverts=editor, is_undo=True
+    )
+    client.force_login(viewer)
+    count = Change.objects.count()
+    assert redo_last(client, matrix).status_code == 403
+    assert Change.objects.count() == count
+
+
 def test_a_chosen_older_change_can_be_undone_alone(client_in, matrix):
     (a1, a2), role = list(matrix.activities.order_by("position")[:2]), first(matrix)[1]
     assign(client_in, matrix, a1, role, C)

@@ -137,7 +137,7 @@ def test_an_editor_deletes_a_snapshot_after_confirming(client_in, matrix):
     snap(client_in, matrix, "Kept")
     old, kept = Snapshot.objects.get(name="Old"), Snapshot.objects.get(name="Kept")
     page = client_in.get(url(matrix, "history:snapshots")).text
-    assert 'hx-confirm="Delete the snapshot “Old”? This cannot be undone."' in page
+    assert 'data-hx-confirm="Delete the snapshot “Old”? This cannot be undone."' in page
     # Through htmx (after the confirmation) the page is reloaded; without it, redirected.
     response = client_in.post(
         url(matrix, "history:snapshot_delete", old.pk), headers={"HX-Request": "true"}

@@ -18,10 +18,11 @@ from channels.layers import channel_layers
 from django.conf import settings
 from django.test import Client
 
-from apps.live import presence
+from apps.live import gate, presence
 from config.asgi import application
 
-ORIGIN = "http://127.0.0.1"
+HOST = "127.0.0.1"
+ORIGIN = f"http://{HOST}"
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +30,7 @@ def _fresh_layer_and_presence(transactional_db):
     """Each test starts with an empty channel layer and presence list."""
     channel_layers.backends.clear()
     presence.reset()
+    gate.reset()
     if settings.REDIS_URL:
         import redis
 
@@ -40,6 +42,7 @@ def _fresh_layer_and_presence(transactional_db):
     yield
     channel_layers.backends.clear()
     presence.reset()
+    gate.reset()
 
 
 def session_cookie(user) -> str:
@@ -51,24 +54,45 @@ def session_cookie(user) -> str:
 class Stream:
     """One browser's stream, as the test sees it."""
 
-    def __init__(self, path: str, cookie: str | None = None, origin: str | None = ORIGIN):
-        headers = []
+    def __init__(
+        self,
+        path: str,
+        cookie: str | None = None,
+        origin: str | None = ORIGIN,
+        host: str = HOST,
+        client: str = "127.0.0.1",
+        headers: list | None = None,
+    ):
+        # As a browser sends them: the server's host, and the page's origin.
+        headers = [(b"host", host.encode()), *(headers or [])]
         if origin:
             headers.append((b"origin", origin.encode()))
         if cookie:
             headers.append((b"cookie", cookie.encode()))
         # What an ASGI server passes the application for a WebSocket (channels.testing has a
         # WebsocketCommunicator, but its package needs daphne, which nothing else here does).
-        scope = {"type": "websocket", "path": path, "query_string": b"", "headers": headers}
+        scope = {
+            "type": "websocket",
+            "path": path,
+            "query_string": b"",
+            "headers": headers,
+            "client": (client, 50000),
+            # As uvicorn: a handshake may be answered with an HTTP status (apps/live/gate.py).
+            "extensions": {"websocket.http.response": {}},
+        }
         self.communicator = ApplicationCommunicator(application, scope)
         self.accepted = None
         self.close_code = None
+        self.status = None
 
     async def open(self) -> "Stream":
         await self.communicator.send_input({"type": "websocket.connect"})
         response = await self.communicator.receive_output(5)
         self.accepted = response["type"] == "websocket.accept"
-        if not self.accepted:
+        if response["type"] == "websocket.http.response.start":
+            self.status = response["status"]  # refused with an HTTP answer
+            self.body = (await self.communicator.receive_output(5))["body"].decode()
+        elif not self.accepted:
             self.close_code = response.get("code", 1000)
         return self
 

@@ -6,7 +6,8 @@ an editor and an owner of the team, a participant of a workshop (a session that 
 with a share link's token, and checks each against SOCKETS below. A route in no table makes
 ``test_every_socket_route_is_declared`` fail.
 
-"open" means the stream said hello; "closed" that it said why and closed with 4403 or 4404.
+"open" means the stream said hello; "closed" that it said why and closed with 4403 or 4404;
+"not found" that the handshake was answered 404, as a page is for a URL that leads nowhere.
 """
 
 import re
@@ -26,7 +27,7 @@ from tests.conftest import add_member, make_matrix, make_user
 from .conftest import Stream, run, session_cookie
 
 WHO = ("anonymous", "stranger", "viewer", "editor", "owner", "participant")
-OPEN, CLOSED = "open", "closed"
+OPEN, CLOSED, NOT_FOUND = "open", "closed", "not found"
 
 MEMBERS_ONLY = {
     "anonymous": CLOSED,
@@ -43,13 +44,19 @@ JOINED = {**dict.fromkeys(WHO, CLOSED), "participant": OPEN}
 # The token is the key: whoever holds it, signed in or not, sees the matrix (read-only).
 TOKEN_HOLDERS = dict.fromkeys(WHO, OPEN)
 
+# Every other path: no stream, for anyone.
+NOBODY = dict.fromkeys(WHO, NOT_FOUND)
+
 # Route name -> (who -> outcome, parameter -> attribute path on the world).
 SOCKETS = {
     "matrix": (MEMBERS_ONLY, {"slug": "matrix.slug"}),
     "shared": (TOKEN_HOLDERS, {"token": "share.token"}),
     "workshop_board": (FACILITATORS, {"slug": "matrix.slug", "pk": "workshop.pk"}),
     "workshop_ballot": (JOINED, {"code": "workshop.code"}),
+    "no_such_stream": (NOBODY, {}),
 }
+# What the last route takes: paths no stream has (an id too large for the database among them).
+UNKNOWN_PATHS = ("/ws/zzz/", "/ws/m/<slug>/workshops/1180591620717411303424/", "/ws/", "/")
 # The same routes with a parameter that leads nowhere: closed for everyone.
 NOWHERE = {"slug": "no-such-matrix", "token": "no-such-token", "pk": 987654321, "code": "XXXXXX"}
 
@@ -97,8 +104,10 @@ def fill(path: str, values: dict) -> str:
 
 async def outcome(path: str, cookie: str | None) -> str:
     stream = await Stream(path, cookie).open()
+    if stream.status == 404:
+        return NOT_FOUND
     if not stream.accepted:
-        return f"rejected ({stream.close_code})"
+        return f"rejected ({stream.status or stream.close_code})"
     first = await stream.next()
     if first["t"] == "hello":
         await stream.close()
@@ -116,10 +125,13 @@ def test_the_socket_route_answers_everyone_as_declared(world, name, path):
     wrong = []
     for who in WHO:
         cookie = None if who == "anonymous" else world.cookies[who]
-        for label, url, want in (
-            ("", fill(path, values), expected[who]),
-            (" (nowhere)", fill(path, NOWHERE), CLOSED),
-        ):
+        tries = [("", fill(path, values), expected[who])]
+        if params:
+            tries.append((" (nowhere)", fill(path, NOWHERE), CLOSED))
+        else:
+            slug = world.matrix.slug
+            tries += [(" (unknown)", p.replace("<slug>", slug), NOT_FOUND) for p in UNKNOWN_PATHS]
+        for label, url, want in tries:
             got = run(outcome, url, cookie)
             if got != want:
                 wrong.append(f"{url} as {who}{label}: {got}, expected {want}")

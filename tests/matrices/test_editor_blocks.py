@@ -45,7 +45,7 @@ def test_a_block_is_one_step_in_the_history_and_undone_in_one(client_in, team):
     activities, roles = grid_of(matrix)
     before = letters(matrix)
     cells = [[a.pk, r.pk, "c"] for a in activities[:3] for r in roles[2:]]
-    response = post(client_in, matrix, cells, summary="Pasted 6 cells")
+    response = post(client_in, matrix, cells, summary="Pasted {cells}")
     assert response.status_code == 200
     after = letters(matrix)
     assert all(after[a.pk, r.pk] == "C" for a in activities[:3] for r in roles[2:])
@@ -62,6 +62,38 @@ def test_a_block_is_one_step_in_the_history_and_undone_in_one(client_in, team):
     assert 'id="summary"' in response.text
     change_undo(change=change, by=None)
     assert letters(matrix) == before
+
+
+@pytest.mark.parametrize(
+    ("summary", "said", "undone"),
+    [
+        ("Filled down {cells}", "Filled down 6 cells", "Undo: 6 cells put back as they were"),
+        ("Pasted {cells}", "Pasted 6 cells", "Undo: 6 cells put back as they were"),
+    ],
+)
+def test_a_block_and_its_undo_count_the_cells_that_changed(client_in, team, summary, said, undone):
+    """A fill down over 4 x 2 cells sends all 8; the top row's 2 already hold their letters:
+    the history says 6, as its undo does."""
+    matrix = make_matrix(team=team, activities=4, roles=2, fill=False)
+    activities, roles = grid_of(matrix)
+    top = {roles[0].pk: "A", roles[1].pk: "R"}
+    post(client_in, matrix, [[activities[0].pk, r, code] for r, code in top.items()])
+    cells = [[a.pk, r, code] for a in activities for r, code in top.items()]
+    assert post(client_in, matrix, cells, summary=summary).status_code == 200
+    change = Change.objects.filter(matrix=matrix).first()
+    assert change.summary == said
+    assert len(change.after["cells"]) == 6
+    change_undo(change=change, by=None)
+    assert Change.objects.filter(matrix=matrix).first().summary.startswith(undone)
+
+
+def test_a_block_summary_is_taken_as_words(client_in, team):
+    """The words come from the browser: braces other than the count stay as they are."""
+    matrix = make_matrix(team=team, activities=1, roles=2, fill=False)
+    activities, roles = grid_of(matrix)
+    cells = [[activities[0].pk, roles[0].pk, "C"]]
+    assert post(client_in, matrix, cells, summary="{0.__class__} {cells}").status_code == 200
+    assert Change.objects.get(matrix=matrix).summary == "{0.__class__} 1 cell"
 
 
 def test_clearing_a_block_keeps_nothing_and_the_history_says_so(client_in, team):

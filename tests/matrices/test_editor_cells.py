@@ -54,7 +54,7 @@ def cells(matrix):
 def oob_part(text, element_id):
     """The out-of-band element with that id, which must travel inside a <template>."""
     return re.search(
-        rf'<template>\s*<\w+[^>]*\bid="{element_id}"[^>]*\bhx-swap-oob="true"[^>]*>',
+        rf'<template>\s*<\w+[^>]*\bid="{element_id}"[^>]*\bdata-hx-swap-oob="true"[^>]*>',
         text,
     )
 
@@ -296,7 +296,8 @@ def test_a_post_without_the_csrf_token_is_refused(user, matrix):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     page = client.get(matrix.get_absolute_url())
-    token = re.search(r"<body hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page.text).group(1)
+    headers = r"<body data-hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'"
+    token = re.search(headers, page.text).group(1)
     activity, role = rows(matrix)[0], columns(matrix)[2]
     data = {"activity": activity.pk, "role": role.pk, "code": CONSULTED}
 

@@ -70,7 +70,7 @@ def test_an_editor_gets_the_editor(client_in, matrix):
     assert len(re.findall(r'<td id="cell-\d+-\d+"', text)) == 3 * 4
     assert 'role="grid"' in text and "aria-readonly" not in text
     assert 'id="summary"' in text and 'id="workload"' in text
-    assert f'hx-post="/m/{matrix.slug}/' in text
+    assert f'data-hx-post="/m/{matrix.slug}/' in text
 
 
 def test_the_chooser_offers_the_letters_of_the_matrix_scheme(client_in, team):
@@ -447,7 +447,7 @@ def test_the_workload_follows_a_cell_change(client_in, team):
     # page's row with the same id; the other rows and the total do not change.
     assert 'id="workload"' not in response.text
     row = re.search(
-        rf'<template>\s*<tr id="workload-{adviser.pk}" hx-swap-oob="true">(.*?)</tr>',
+        rf'<template>\s*<tr id="workload-{adviser.pk}" data-hx-swap-oob="true">(.*?)</tr>',
         response.text,
         re.S,
     ).group(1)

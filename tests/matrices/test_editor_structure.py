@@ -561,7 +561,7 @@ def test_the_activity_menu_renders_its_forms(client_in, matrix):
     text = response.text
     assert "<html" not in text
     for rest in ("shift/", "", "delete/"):
-        assert f'hx-post="{url(matrix, f"activities/{target.pk}/{rest}")}"' in text, rest
+        assert f'data-hx-post="{url(matrix, f"activities/{target.pk}/{rest}")}"' in text, rest
     assert 'value="Activity 2"' in text
 
 
@@ -585,7 +585,7 @@ def test_the_phase_menu_renders_its_forms(client_in, matrix):
     text = response.text
     assert "<html" not in text
     for rest in ("shift/", "", "delete/"):
-        assert f'hx-post="{url(matrix, f"phases/{phase.pk}/{rest}")}"' in text, rest
+        assert f'data-hx-post="{url(matrix, f"phases/{phase.pk}/{rest}")}"' in text, rest
     assert 'value="Phase 1"' in text
 
 

@@ -153,7 +153,7 @@ def test_it_reads_back_every_cell_of_a_csv_it_writes(doc):
 
 @pytest.mark.skipif(
     importlib.util.find_spec("apps.raci.exchange.xlsx") is None,
-    reason="apps/raci/exchange/xlsx.py is not written yet",
+    reason="apps/raci/exchange/xlsx/ is not written yet",
 )
 @PROPERTIES
 @given(documents())
@@ -172,7 +172,7 @@ def test_it_reads_back_every_cell_of_an_xlsx_it_writes(doc):
 
 @pytest.mark.skipif(
     importlib.util.find_spec("apps.raci.exchange.xlsx") is None,
-    reason="apps/raci/exchange/xlsx.py is not written yet",
+    reason="apps/raci/exchange/xlsx/ is not written yet",
 )
 def test_it_keeps_a_leading_apostrophe_that_is_part_of_a_name_in_xlsx():
     from apps.raci.exchange.xlsx import read_xlsx, write_xlsx

@@ -1,4 +1,4 @@
-"""The Excel export and import (apps/raci/exchange/xlsx.py): plain Python, no database."""
+"""The Excel export and import (apps/raci/exchange/xlsx/): plain Python, no database."""
 
 import io
 import zipfile

@@ -10,8 +10,8 @@ import pypdf
 import pytest
 
 from apps.raci import rules
-from apps.raci.exchange import pdf
 from apps.raci.exchange.document import ActivityDoc, MatrixDocument, PhaseDoc, RoleDoc
+from apps.raci.exchange.pdf import text as pdf_text
 from apps.raci.exchange.pdf import write_pdf
 from apps.raci.rules import Finding, Severity
 from apps.raci.schemes import DACI, RACI, RASCI, Scheme
@@ -154,7 +154,7 @@ def test_it_keeps_accented_and_cyrillic_names_and_survives_cjk():
     assert "Équipe produit" in text
     assert "Ærø Ålesund Straße" in text
     assert "owner" in text  # the CJK characters the font lacks become "?"
-    if 0x41C in pdf._fonts().covered:  # DejaVu Sans (fonts-dejavu-core) has Cyrillic
+    if 0x41C in pdf_text._fonts().covered:  # DejaVu Sans (fonts-dejavu-core) has Cyrillic
         assert "Менеджер продукта" in text
 
 
@@ -266,10 +266,10 @@ def test_it_marks_cells_with_notes_and_lists_the_notes():
 @pytest.fixture
 def vera_only(monkeypatch):
     """The PDF fonts as on a system without DejaVu: ReportLab's bundled Vera."""
-    monkeypatch.setattr(pdf, "FONT_CANDIDATES", pdf.FONT_CANDIDATES[1:])
-    pdf._fonts.cache_clear()
+    monkeypatch.setattr(pdf_text, "FONT_CANDIDATES", pdf_text.FONT_CANDIDATES[1:])
+    pdf_text._fonts.cache_clear()
     yield
-    pdf._fonts.cache_clear()
+    pdf_text._fonts.cache_clear()
 
 
 def test_it_falls_back_to_the_bundled_font_and_replaces_what_it_cannot_draw(vera_only):
@@ -277,6 +277,24 @@ def test_it_falls_back_to_the_bundled_font_and_replaces_what_it_cannot_draw(vera
 
     _, text = read(write_pdf(doc, generated_at=WHEN))
 
-    assert pdf._fonts().regular == "RaciVera"
+    assert pdf_text._fonts().regular == "RaciVera"
     assert "Équipe" in text and "Ærø" in text
     assert "????????" in text  # Cyrillic: Vera has no glyphs, and no close ASCII letter
+
+
+def test_a_spent_budget_stops_the_pdf_wherever_it_is_checked():
+    """Phases of the grid, pages, page breaks: ReportLab re-raises what a page callback raises
+    as a new exception of the same class, made from one message; it must still stop the PDF."""
+    from apps.raci.exchange.budget import Budget, ExportStopped
+
+    doc = make_doc(40, 40)  # the roles in two groups: a page break between them
+    calls = []
+    write_pdf(doc, generated_at=WHEN, budget=Budget(10**9, clock=lambda: calls.append(1) or 0))
+    assert len(calls) > 8  # the deadline, then each phase of each group and each page
+    for spent_at in range(1, len(calls)):  # the budget is spent at that call of the clock
+        clock = iter(range(10**6)).__next__
+        with pytest.raises(ExportStopped):
+            write_pdf(doc, generated_at=WHEN, budget=Budget(spent_at, clock=clock))
+    budget = Budget(3600)
+    assert write_pdf(doc, generated_at=WHEN, budget=budget).startswith(b"%PDF")
+    assert not budget.abandoned

@@ -1,4 +1,4 @@
-"""CSRF: every htmx request carries the token from <body hx-headers>; without it, 403."""
+"""CSRF: every htmx request carries the token from <body data-hx-headers>; without it, 403."""
 
 import json
 import re
@@ -22,9 +22,9 @@ def strict(user):
 
 
 def page_token(client, url) -> str:
-    """The token as base.html hands it to htmx, in the body's hx-headers."""
+    """The token as base.html hands it to htmx, in the body's data-hx-headers."""
     text = client.get(url).text
-    headers = re.search(r"<body hx-headers='([^']+)'", text).group(1)
+    headers = re.search(r"<body data-hx-headers='([^']+)'", text).group(1)
     return json.loads(headers)["X-CSRFToken"]
 
 

@@ -46,7 +46,7 @@ def test_the_lock_holds_for_one_user_from_one_address_only(client, settings):
 def test_behind_the_proxy_a_made_up_forwarded_address_does_not_escape_the_lock(client, settings):
     """The proxy appends the address it saw to X-Forwarded-For; the entries before it are the
     client's own and change nothing. Other visitors behind the same proxy are not locked."""
-    settings.BEHIND_TLS_PROXY = True
+    settings.TRUSTED_PROXY_IPS = ["127.0.0.1"]  # the test client's address
     make_user("carol")
     for n in range(settings.LOGIN_FAILURE_LIMIT):
         attempt(client, "carol", headers={"X-Forwarded-For": f"10.0.0.{n}, 203.0.113.5"})
@@ -54,6 +54,19 @@ def test_behind_the_proxy_a_made_up_forwarded_address_does_not_escape_the_lock(c
     assert attempt(client, "carol", "pw", headers=again).status_code == 429
     elsewhere = {"X-Forwarded-For": "203.0.113.6"}
     assert attempt(Client(), "carol", "pw", headers=elsewhere).status_code == 302
+
+
+@pytest.mark.parametrize("trusted", [[], ["10.0.0.0/8"]])
+def test_without_the_proxy_a_forwarded_header_does_not_escape_the_lock(client, settings, trusted):
+    """A visitor who reaches the app server itself (no trusted proxy in front, or another one
+    than the configured proxy) is counted by their own address, whatever X-Forwarded-For says."""
+    settings.BEHIND_TLS_PROXY = True
+    settings.TRUSTED_PROXY_IPS = trusted
+    make_user("carol")
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
+        attempt(client, "carol", headers={"X-Forwarded-For": f"1.2.3.{n}"})
+    again = {"X-Forwarded-For": "1.2.3.99"}
+    assert attempt(client, "carol", "pw", headers=again).status_code == 429
 
 
 def test_after_the_cool_off_the_user_can_log_in_again(client, settings):

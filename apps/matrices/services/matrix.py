@@ -159,13 +159,14 @@ def matrix_change_scheme(
     old = matrix.scheme_definition
     if target.key == old.key:
         return 0
+    matrix.scheme = target.key
+    # First: the matrix's lock (changes.py), then the letters it drops, as they are.
+    matrix.save(update_fields=["scheme", "updated_at"])
     dropping = Responsibility.objects.filter(activity__matrix=matrix).exclude(code__in=target.codes)
     dropped_cells = [
         list(cell) for cell in dropping.values_list("activity_id", "role_id", "code", "note")
     ]
     dropped, _ = dropping.delete()
-    matrix.scheme = target.key
-    matrix.save(update_fields=["scheme", "updated_at"])
     if restore:
         activities = set(matrix.activities.values_list("pk", flat=True))
         columns = set(matrix.columns.values_list("role_id", flat=True))

@@ -90,8 +90,8 @@ def activity_update(*, activity: Activity, name: str, description: str, by=None)
 
 @transaction.atomic
 def activity_delete(*, activity: Activity, by=None) -> None:
+    structure_changed(activity.matrix)  # first: the matrix's lock (changes.py), then its rows
     state = _activity_state(activity)
-    structure_changed(activity.matrix)
     announce(
         matrix=activity.matrix,
         by=by,
@@ -297,6 +297,7 @@ def column_add(*, matrix: Matrix, role: Role, by=None) -> MatrixRole:
 @transaction.atomic
 def column_remove(*, matrix: Matrix, role: Role, by=None) -> int:
     """Remove the column and its letters; return how many letters went with it."""
+    structure_changed(matrix)  # first: the matrix's lock (changes.py), then its rows
     columns = list(matrix.columns.order_by("position", "pk"))
     cells = Responsibility.objects.filter(activity__matrix=matrix, role=role)
     state = {
@@ -308,7 +309,6 @@ def column_remove(*, matrix: Matrix, role: Role, by=None) -> int:
     removed, _ = cells.delete()
     MatrixRole.objects.filter(matrix=matrix, role=role).delete()
     letters = f" and its {removed} letter{'s' if removed != 1 else ''}" if removed else ""
-    structure_changed(matrix)
     announce(
         matrix=matrix,
         by=by,

@@ -99,6 +99,9 @@ class MatrixDocument:
     slug: str = ""
     exported_at: datetime | None = None
     findings: list[Finding] = field(default_factory=list)
+    # A share link's export leaves out who holds the roles (the team's business): the exports
+    # say so rather than that nobody holds them.
+    holders_hidden: bool = False
 
     @property
     def scheme_definition(self) -> Scheme:

@@ -1,16 +1,30 @@
 """What one import may hold, whatever its format. The readers refuse more, with a message, as soon
 as they see it, before doing work in proportion to what a file claims to hold.
 
-README.md ("Export and import") states these limits; the lengths of names and texts are the
-models' (apps/exchange/services.py checks them).
+README.md ("Export and import") and docs/deploy.md ("Size limits") state these limits; the
+lengths of names and texts are the models' (apps/exchange/services.py checks them).
+
+The size of a matrix an import takes is the deployment's to set (IMPORT_MAX_ACTIVITIES and
+IMPORT_MAX_ROLES in config/settings.py, which apps/exchange/apps.py passes to ``configure``):
+read them here when they are needed (``limits.MAX_ROLES``), never copy them at import time.
 """
 
 from .problems import ImportProblem
 
-MAX_ACTIVITIES = 2_000
-MAX_ROLES = 200
+# What the app serves in seconds on a 2-core machine: the page, the import and every export of
+# a matrix this size (bench/largest.py measures them; docs/performance.md has the figures).
+MAX_ACTIVITIES = 1_000
+MAX_ROLES = 100
 MAX_PHASES = MAX_ACTIVITIES
 MAX_HOLDERS = 50  # people holding one role
+
+
+def configure(*, activities: int, roles: int) -> None:
+    """Set the size of a matrix an import takes."""
+    global MAX_ACTIVITIES, MAX_ROLES, MAX_PHASES
+    if activities < 1 or roles < 1:
+        raise ValueError("an import must take at least one activity and one role")
+    MAX_ACTIVITIES, MAX_ROLES, MAX_PHASES = activities, roles, activities
 
 
 def _check(count: int, limit: int, what: str) -> None:

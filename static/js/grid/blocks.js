@@ -100,22 +100,21 @@ export function paste(text, td) {
   letters.forEach((line, i) =>
     line.forEach((code, j) => changes.push([cellAt(row + i, col + j), code])),
   );
-  const n = changes.length;
-  assignBlock(changes, `Pasted ${n} cell${n === 1 ? "" : "s"}`);
+  assignBlock(changes, "Pasted {cells}");
   return true;
 }
 
 // ---- Typing, clearing and filling a selection ---------------------------------------------------
 
 /** Set every cell of `r` to `letterFor(row, col)`; `verb` names it in the history ("Filled
- * down 12 cells"), or the server does ("Set 12 cells to A", "Cleared 12 cells"). */
+ * down 12 cells"), or the server does ("Set 12 cells to A", "Cleared 12 cells"). The server
+ * counts the cells that changed ("{cells}"): the entry and its undo say the same number. */
 function fill(r, letterFor, verb = "") {
   const changes = [];
   for (let row = r.top; row <= r.bottom; row++) {
     for (let col = r.left; col <= r.right; col++) changes.push([cellAt(row, col), letterFor(row, col)]);
   }
-  const n = changes.length;
-  assignBlock(changes, verb ? `${verb} ${n} cell${n === 1 ? "" : "s"}` : "");
+  assignBlock(changes, verb ? `${verb} {cells}` : "");
   return true;
 }
 
@@ -179,8 +178,7 @@ function onClick(event) {
     say(`That ${what} holds no letter.`);
     return;
   }
-  const n = filled.length;
-  assignBlock(filled, `Cleared the ${what}: ${n} letter${n === 1 ? "" : "s"}`);
+  assignBlock(filled, `Cleared the ${what}: {letters}`);
 }
 
 export function wire() {

@@ -116,7 +116,7 @@ export function say(message, isError = false) {
 export function csrfHeaders() {
   let headers = {};
   try {
-    headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    headers = JSON.parse(document.body.getAttribute("data-hx-headers") || "{}");
   } catch (e) {
     headers = {};
   }

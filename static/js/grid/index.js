@@ -8,6 +8,7 @@ import * as blocks from "./blocks.js";
 import * as compact from "./compact.js";
 import { forgetRows, say, table } from "./dom.js";
 import * as drag from "./drag.js";
+import * as edges from "./edges.js";
 import { currentCell, refresh } from "./focus.js";
 import * as keys from "./keys.js";
 import * as people from "./people.js";
@@ -37,6 +38,7 @@ function init() {
   selection.wire();
   blocks.wire();
   compact.wire();
+  edges.wire();
   document.addEventListener("raci:swapped", onSwapped);
   document.addEventListener("raci:closerowmenu", () => popups.closeRowMenu(true));
   document.addEventListener("raci:closechooser", (event) => {

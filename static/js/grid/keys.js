@@ -13,7 +13,7 @@ import {
   openRowMenu,
   showNote,
 } from "./popups.js";
-import { assign } from "./save.js";
+import { assign, saved } from "./save.js";
 import * as selection from "./selection.js";
 
 const MOVES = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"]);
@@ -62,6 +62,12 @@ function onCellKeydown(event, td) {
     }
     return;
   }
+  const letter = key.toLowerCase();
+  if (ctrl && (letter === "z" || letter === "y")) {
+    event.preventDefault();
+    undoRedo(letter === "y" || event.shiftKey ? "redo-form" : "undo-form", td);
+    return;
+  }
   if (selection.handleKey(event, td)) return;
   if (ctrl) return;
   if (key === "Escape") {
@@ -84,6 +90,18 @@ function onCellKeydown(event, td) {
     event.preventDefault();
     assign(td, code);
   }
+}
+
+/** Ctrl+Z, Ctrl+Y (Ctrl+Shift+Z) in the grid: what the Undo and Redo buttons do, once the
+ * letters typed so far are saved; the page then comes back with the same cell focused. (In a
+ * text field, the browser's own undo: only a focused cell gets here.) */
+async function undoRedo(id, td) {
+  const form = document.getElementById(id);
+  if (!form || !isEditable()) return;
+  await saved();
+  const next = form.querySelector("input[name='next']");
+  if (next) next.value = `${window.location.pathname}${window.location.search}#${td.id}`;
+  form.requestSubmit();
 }
 
 function onKeydown(event) {

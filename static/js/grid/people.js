@@ -10,9 +10,10 @@ import { cellsOf, codeOf, codes, letterName, rows, table } from "./dom.js";
 import { focusCell } from "./focus.js";
 
 // What a dimmed column looks like (people.css defines the colours): its letters all one grey,
-// its head and summary grey.
-const DIM_CELL =
-  "--letter-bg: var(--dim-bg); --letter-ink: var(--dim-ink); --letter-badge: var(--dim-badge); color: var(--dim-ink);";
+// its head and summary grey. Only cells that hold a letter get the grey badge: an empty cell
+// stays empty.
+const DIM_CELL = "--letter-bg: var(--dim-bg); --letter-ink: var(--dim-ink); color: var(--dim-ink);";
+const DIM_LETTER = "--letter-badge: var(--dim-badge);";
 const DIM_REST = "filter: grayscale(1); color: var(--dim-ink);";
 const sheet =
   typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype
@@ -83,12 +84,15 @@ function apply() {
   if (sheet) {
     const scope = "#grid-table.person-view";
     const cells = others.map((n) => `${scope} tbody td:nth-child(${n})`);
+    const letters = others.map((n) => `${scope} tbody td:nth-child(${n}):not(:empty)`);
     const rest = others.flatMap((n) => [
       `${scope} tfoot td:nth-child(${n}) > *`,
       `${scope} thead th:nth-child(${n}) > *`,
     ]);
     sheet.replaceSync(
-      others.length ? `${cells.join(",")} { ${DIM_CELL} } ${rest.join(",")} { ${DIM_REST} }` : "",
+      others.length
+        ? `${cells.join(",")} { ${DIM_CELL} } ${letters.join(",")} { ${DIM_LETTER} } ${rest.join(",")} { ${DIM_REST} }`
+        : "",
     );
   }
   const heldRoles = new Set(held.map((column) => column.role));

@@ -13,6 +13,19 @@ const pending = new Map(); // cell id -> {confirmed, inflight, next}
 
 export const isPending = (id) => pending.has(id);
 
+const idle = []; // resolves of `saved()`, called once nothing is pending
+
+/** Resolves once every letter typed so far is saved or refused: Undo waits for it, so that
+ * it takes back the change just typed, not the one before. */
+export function saved() {
+  if (!pending.size) return Promise.resolve();
+  return new Promise((resolve) => idle.push(resolve));
+}
+
+function settled() {
+  if (!pending.size) for (const resolve of idle.splice(0)) resolve();
+}
+
 if (window.RaciRegions) window.RaciRegions.hold((id) => pending.has(id));
 
 /** The cell as the server last showed it: what a refusal puts back. */
@@ -91,6 +104,7 @@ async function send(id, code, entry) {
     }
     say(failure, true);
     window.RaciRegions?.release(id);
+    settled();
     return;
   }
   const fresh = window.RaciRegions.parse(reply.html).find((region) => region.id === id);
@@ -110,6 +124,7 @@ async function send(id, code, entry) {
   window.RaciRegions.release(id);
   const td = document.getElementById(id);
   if (td && document.activeElement === td) describe(td);
+  settled();
 }
 
 function message(status, text, type) {
@@ -186,5 +201,6 @@ export async function assignBlock(changes, summary = "") {
   }
   const focused = document.activeElement;
   if (focused && focused.tagName === "TD") describe(focused);
+  settled();
   return !failure;
 }
