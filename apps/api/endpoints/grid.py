@@ -2,11 +2,12 @@
 of the rules, and the exports. Writes go through the editor's services, so the history, undo,
 the rules and every open browser see them as a change made on the page."""
 
+from asgiref.sync import async_to_sync
 from django.http import Http404
 from ninja import Router
 
+from apps.exchange.exporting import export_response
 from apps.exchange.formats import FORMATS
-from apps.exchange.views import export_response
 from apps.matrices.models import Matrix
 from apps.matrices.selectors import grid_data, matrix_grid, matrix_structure
 from apps.matrices.services import (
@@ -17,7 +18,7 @@ from apps.matrices.services import (
 )
 
 from ..access import api_matrix, caller
-from ..errors import ERRORS
+from ..errors import ERRORS, Error, error_response
 from ..schemas import (
     FORMAT,
     BlockIn,
@@ -230,12 +231,32 @@ _EXPORT_CONTENT = {
 
 @router.get(
     "/matrices/{slug}/export/{fmt}",
-    response={200: None, **ERRORS},
+    response={200: None, **ERRORS, 503: Error},
     summary="Export",
     openapi_extra={
         "responses": {200: {"description": "The file, as a download.", "content": _EXPORT_CONTENT}}
     },
 )
 def export(request, slug: Slug, fmt: FORMAT):
-    """The matrix as CSV, Excel, PDF, JSON or Markdown: the files the page's Export menu gives."""
-    return export_response(api_matrix(request, slug), fmt)
+    """The matrix as CSV, Excel, PDF, JSON or Markdown: the files the page's Export menu gives,
+    within the same limits: a matrix too large for the format is a 422 (``export_too_large``),
+    an export over its time budget a 503 (``export_timeout``, with Retry-After); CSV and JSON
+    take any size."""
+    matrix = api_matrix(request, slug)
+    response = async_to_sync(export_response)(
+        request, lambda: matrix, fmt, lambda key: f"/api/v1/matrices/{slug}/export/{key}"
+    )
+    if response.status_code == 422:
+        return error_response(
+            422,
+            "export_too_large",
+            f"This matrix is too large to export as {fmt}; export it as CSV or JSON.",
+        )
+    if response.status_code == 503:
+        return error_response(
+            503,
+            "export_timeout",
+            f"The {fmt} export took too long; try again later, or export CSV or JSON.",
+            {"Retry-After": response.get("Retry-After", "60")},
+        )
+    return response
