@@ -88,6 +88,7 @@ def point_at_the_world(case, world) -> None:
     max_examples=EXAMPLES,
     deadline=None,
     database=None,
+    derandomize=True,  # the same examples every run: CI does not pass or fail by chance
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_keeps_to_its_own_document(case, server, world):

@@ -227,6 +227,10 @@ _EXPORT_CONTENT = {
     fmt.content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
     for fmt in FORMATS.values()
 }
+# The JSON export is a document (docs/json-format.md), not an opaque file.
+_EXPORT_CONTENT["application/json"] = {
+    "schema": {"type": "object", "description": "The JSON export format: docs/json-format.md."}
+}
 
 
 @router.get(
