@@ -155,6 +155,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks_db",
+    # django-ninja: here only for its templates and static files (the API's interactive docs,
+    # served from our own static files, not a CDN).
+    "ninja",
     "apps.accounts",
     "apps.catalog",
     "apps.matrices",
@@ -166,6 +169,8 @@ INSTALLED_APPS = [
     "apps.live",
     "apps.notices",
     "apps.agreement",
+    "apps.api",
+    "apps.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +359,31 @@ NOTICE_MAIL_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 NOTICE_DAILY_HOUR = env_int("NOTICE_DAILY_HOUR", 7)
 if not 0 <= NOTICE_DAILY_HOUR <= 23:
     raise ImproperlyConfigured(f"NOTICE_DAILY_HOUR={NOTICE_DAILY_HOUR} is not an hour (0-23).")
+
+# The REST API (apps/api, docs/api.md): requests allowed per token and minute (a 429 with
+# Retry-After beyond), counted in the database so every process sees the same count.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 120)
+if API_REQUESTS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("API_REQUESTS_PER_MINUTE must be at least 1.")
+
+# Webhooks (apps/webhooks): the addresses a webhook may be sent to although they are private,
+# loopback or link-local (networks such as 10.0.0.0/8, or single addresses): none unless set, so
+# that nobody can make the server probe its own network. Checked when a webhook is saved and
+# again at each delivery, against the addresses its host resolves to.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env_list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", [])
+for _network in WEBHOOK_ALLOWED_PRIVATE_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_PRIVATE_NETWORKS: {_network!r} is not an address or a network."
+        ) from None
+# Seconds to wait before each retry of a failed delivery: about a day in all, then it fails.
+_DELAYS = env_list("WEBHOOK_RETRY_DELAYS", ["60", "300", "1800", "7200", "21600", "57600"])
+if not all(delay.isdigit() for delay in _DELAYS):
+    raise ImproperlyConfigured(f"WEBHOOK_RETRY_DELAYS={_DELAYS!r}: whole numbers of seconds only.")
+WEBHOOK_RETRY_DELAYS = [int(delay) for delay in _DELAYS]
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 
 # Uploads: imports larger than this are refused with a message (bytes).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2_000_000)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("apps.people.urls")),
     path("", include("apps.agreement.urls")),
     path("", include("apps.notices.urls")),
+    path("", include("apps.api.urls")),
+    path("", include("apps.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,9 @@ APPS = Path(__file__).resolve().parent.parent / "apps"
 # The agreement and the notices listen to the matrices' changes: nothing below imports them,
 # and the notices (what a person is told) know nothing of the agreement, which uses them.
 LISTENERS = ("notices", "agreement")
+# The API (apps/api) sits with the views, at the top; webhooks (apps/webhooks) listen, as the
+# history and the live layer do: no app below imports either.
+TOP = ("api", "webhooks")
 ABOVE = {
     "accounts": (
         "catalog",
@@ -29,11 +32,23 @@ ABOVE = {
         "sharing",
         "workshops",
         *LISTENERS,
+        *TOP,
     ),
-    "catalog": ("matrices", "people", "history", "exchange", "sharing", "workshops", *LISTENERS),
-    "matrices": ("people", "history", "exchange", "sharing", "workshops", "live", *LISTENERS),
-    "people": ("history", "exchange", "sharing", "workshops", "live", *LISTENERS),
-    "notices": ("agreement", "exchange", "live"),
+    "catalog": (
+        *("matrices", "people", "history", "exchange", "sharing", "workshops"),
+        *LISTENERS,
+        *TOP,
+    ),
+    "matrices": ("people", "history", "exchange", "sharing", "workshops", "live", *LISTENERS, *TOP),
+    "people": ("history", "exchange", "sharing", "workshops", "live", *LISTENERS, *TOP),
+    "notices": ("agreement", "exchange", "live", *TOP),
+    "agreement": TOP,
+    "history": TOP,
+    "exchange": TOP,
+    "sharing": TOP,
+    "workshops": TOP,
+    "live": TOP,
+    "webhooks": ("api",),
 }
 
 
