@@ -29,7 +29,7 @@ help:
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make fmt    format and fix the code with ruff"
 	@echo "make bench  benchmark under gunicorn (bench-quick: the short CI run); see docs/performance.md"
-	@echo "make test-scaleout  two app processes, PostgreSQL, Redis and nginx, with faults (docs/deploy.md)"
+	@echo "make test-scaleout  two WSGI+ASGI app instances, PostgreSQL, Redis and nginx, with faults (docs/deploy.md)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -79,9 +79,9 @@ test: install node_modules/.installed
 		     "(install it with: apt-get install -y chromium)."; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The production recipe run for real (tests/scaleout): two app processes on one PostgreSQL and one
-# Redis behind nginx (config/nginx/raci.conf), in Chromium, with Redis, an app process and
-# PostgreSQL failing (played by TCP proxies, never by restarting the machine's servers). Needs
+# The production recipe run for real (tests/scaleout): two app instances (a WSGI process for the
+# pages, an ASGI one for the streams) on one PostgreSQL and one Redis behind nginx
+# (config/nginx/raci.conf), in Chromium, with Redis, a process of each kind and PostgreSQL failing (played by TCP proxies, never by restarting the machine's servers). Needs
 # PostgreSQL and Redis on 127.0.0.1 and nginx; a plain `make test` does not collect these tests.
 test-scaleout: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -1,5 +1,6 @@
-"""The benchmark's own database and the app served as in production (gunicorn with uvicorn
-workers, ASGI) with production settings, on loopback."""
+"""The benchmark's own database and the app served by gunicorn as in production (uvicorn workers
+on ASGI; threaded WSGI workers for the pages' processes of the split recipe) with production
+settings, on loopback."""
 
 import os
 import secrets
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from config.serving import gunicorn_arguments
+from config.serving import gunicorn_asgi_arguments, gunicorn_wsgi_arguments
 
 from .client import BenchError, Session
 
@@ -136,14 +137,26 @@ def default_workers() -> int:
 
 
 class Server:
-    """gunicorn with uvicorn's worker class on ``config.asgi``, as in the README's production
-    section: pages and live streams served by the same processes."""
+    """gunicorn as in the production recipe (docs/deploy.md): ``kind="asgi"``, uvicorn's worker
+    class on ``config.asgi`` (the streams' processes; alone, pages and streams); ``kind="wsgi"``,
+    threaded workers on ``config.wsgi`` (the pages' processes, behind nginx with an ASGI one)."""
 
-    def __init__(self, env: dict[str, str], workdir: Path, *, workers: int, name: str = "gunicorn"):
+    def __init__(
+        self,
+        env: dict[str, str],
+        workdir: Path,
+        *,
+        workers: int,
+        name: str = "gunicorn",
+        kind: str = "asgi",
+    ):
+        if kind not in ("asgi", "wsgi"):
+            raise ValueError(f"kind={kind!r}: asgi or wsgi")
         self.env = {**os.environ, **env}
         self.port = free_port()
         self.workers = workers
         self.name = name
+        self.kind = kind
         self.log_path = workdir / f"{name}.log"
         self.process: subprocess.Popen | None = None
 
@@ -156,14 +169,12 @@ class Server:
 
     def command(self) -> list[str]:
         """The production recipe's command (docs/deploy.md) on a port of the bench's own."""
+        arguments = gunicorn_asgi_arguments if self.kind == "asgi" else gunicorn_wsgi_arguments
         return [
             sys.executable,
             "-m",
             "gunicorn",
-            "config.asgi:application",
-            "--worker-class",
-            "config.serving.AsgiWorker",
-            *gunicorn_arguments(self.env),
+            *arguments(self.env),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",

@@ -18,7 +18,12 @@ import subprocess
 import sys
 import time
 
-from config.serving import gunicorn_arguments, uvicorn_arguments
+from config.serving import (
+    WSGI_THREADS,
+    gunicorn_asgi_arguments,
+    gunicorn_wsgi_arguments,
+    uvicorn_arguments,
+)
 
 from .client import BenchError, Session
 from .server import ROOT, children, cpu_seconds, django_start, free_port
@@ -30,9 +35,9 @@ PATHS = ("/healthz", "/accounts/login/")
 def recipes(port: int, workers: int) -> dict[str, list[str]]:
     python = sys.executable
     bind = ["--bind", f"127.0.0.1:{port}"]
-    asgi = [python, "-m", "gunicorn", "config.asgi:application", *bind]
-    asgi += ["-k", "config.serving.AsgiWorker", *gunicorn_arguments({})]
-    wsgi = [python, "-m", "gunicorn", "config.wsgi:application", *bind, *gunicorn_arguments({})]
+    # The production recipe's two commands (config/serving.py): the streams' and the pages'.
+    asgi = [python, "-m", "gunicorn", *gunicorn_asgi_arguments({}), *bind]
+    wsgi = [python, "-m", "gunicorn", *gunicorn_wsgi_arguments({}), *bind]
     return {
         f"gunicorn + uvicorn workers (ASGI), {workers} workers": [*asgi, "-w", str(workers)],
         "one uvicorn process (ASGI)": [
@@ -50,14 +55,10 @@ def recipes(port: int, workers: int) -> dict[str, list[str]]:
             "warning",
             *uvicorn_arguments({}),
         ],
-        f"gunicorn gthread (WSGI), {workers} workers x 4 threads": [
+        f"gunicorn gthread (WSGI), {workers} workers x {WSGI_THREADS} threads": [
             *wsgi,
-            "-k",
-            "gthread",
             "-w",
             str(workers),
-            "--threads",
-            "4",
         ],
     }
 

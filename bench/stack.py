@@ -1,9 +1,11 @@
 """The production recipe on one machine, for the scale-out tests (tests/scaleout) and the bench.
 
-- ``Server`` (bench/server.py): gunicorn with uvicorn workers on ``config.asgi``.
+- ``Server`` (bench/server.py): gunicorn, with threaded WSGI workers on ``config.wsgi`` (pages)
+  or uvicorn workers on ``config.asgi`` (streams).
 - ``Nginx``: nginx in the foreground, with a prefix and temporary directories of its own, on free
   ports, serving the repository's configuration (config/nginx/raci.conf) in front of app
-  processes: TLS with a throwaway certificate, /static/ from STATIC_ROOT, the rest proxied.
+  instances (a WSGI and an ASGI process each): TLS with a throwaway certificate, /static/ from
+  STATIC_ROOT, /ws/ and the exports to the ASGI processes, the rest to the WSGI ones.
 - ``TcpProxy``: a TCP relay between the app and PostgreSQL or Redis that can cut the line and
   refuse connections, then let them through again: an outage (a restart of the server) played
   without touching the real server, which other test runs on the machine share.
@@ -188,10 +190,15 @@ def _replace(text: str, pattern: str, replacement: str, *, count: int | None = N
 
 @dataclass
 class Site:
-    """An HTTPS port of the test's nginx and the app ports behind it."""
+    """An HTTPS port of the test's nginx and the app ports behind it: the WSGI processes (pages)
+    and the ASGI ones (streams, exports)."""
 
     port: int
-    app_ports: list[int]
+    wsgi_ports: list[int]
+    asgi_ports: list[int]
+
+
+UPSTREAMS = ("raci_wsgi", "raci_asgi")  # config/nginx/raci.conf's, in Site's order
 
 
 def nginx_site_config(
@@ -205,31 +212,33 @@ def nginx_site_config(
 ) -> str:
     """config/nginx/raci.conf for this machine: the main site in front of every app process,
     and, for the tests, the same server block again once per ``pinned`` site, in front of one
-    process each (so that a browser is known to be on that process). Only addresses, ports and
-    paths change; every directive is the file's own."""
+    instance each (so that a browser is known to be on that instance). Only addresses, ports,
+    paths and the upstreams' names change; every directive is the file's own."""
     text = NGINX_CONF.read_text()
     found = dict(blocks(text))
-    upstream = found.get("upstream raci_app")
+    upstreams = {name: found.get(f"upstream {name}") for name in UPSTREAMS}
     servers = [whole for head, whole in blocks(text) if head == "server"]
     maps = [whole for head, whole in blocks(text) if head.startswith("map ")]
-    if upstream is None or len(servers) != 2:
-        raise BenchError("config/nginx/raci.conf: expected upstream raci_app and two servers")
+    if None in upstreams.values() or len(servers) != 2:
+        raise BenchError(
+            f"config/nginx/raci.conf: expected upstreams {', '.join(UPSTREAMS)} and two servers"
+        )
     redirect, site = sorted(servers, key=lambda s: "ssl" in s)
 
-    server_line = re.search(r"^\s*server 127\.0\.0\.1:\d+([^;]*);", upstream, re.MULTILINE)
-    if server_line is None:
-        raise BenchError("config/nginx/raci.conf: the upstream has no server 127.0.0.1:<port>")
-    options = server_line.group(1)  # max_fails=..., fail_timeout=...: kept as they are
-
-    def upstream_for(name: str, ports: list[int]) -> str:
+    def upstream_for(name: str, suffix: str, ports: list[int]) -> str:
+        upstream = upstreams[name]
+        server_line = re.search(r"^\s*server 127\.0\.0\.1:\d+([^;]*);", upstream, re.MULTILINE)
+        if server_line is None:
+            raise BenchError(f"config/nginx/raci.conf: {name} has no server 127.0.0.1:<port>")
+        options = server_line.group(1)  # max_fails=..., fail_timeout=...: kept as they are
         body = _replace(upstream, r"^\s*server 127\.0\.0\.1:\d+[^;]*;\n", "")
         lines = "".join(f"    server 127.0.0.1:{p}{options};\n" for p in ports)
-        return body.replace("upstream raci_app {\n", f"upstream {name} {{\n{lines}", 1)
+        return body.replace(f"upstream {name} {{\n", f"upstream {name}{suffix} {{\n{lines}", 1)
 
     redirect = _replace(redirect, r"^\s*listen \[::\]:80;\n", "", count=1)
     redirect = _replace(redirect, r"listen 80;", f"listen 127.0.0.1:{redirect_port};", count=1)
 
-    def https_site(port: int, upstream_name: str) -> str:
+    def https_site(port: int, suffix: str) -> str:
         out = _replace(site, r"^\s*listen \[::\]:443 ssl http2;\n", "", count=1)
         listen = f"listen 127.0.0.1:{port} ssl http2;"
         out = _replace(out, r"listen 443 ssl http2;", listen, count=1)
@@ -245,13 +254,22 @@ def nginx_site_config(
             rf"\1proxy_http_version 1.1;\n\1proxy_bind {PROXY_ADDRESS};",
             count=1,
         )
-        return _replace(out, r"http://raci_app;", f"http://{upstream_name};")
+        for name in UPSTREAMS:
+            out = _replace(out, rf"http://{name};", f"http://{name}{suffix};")
+        return out
 
-    parts = [upstream_for("raci_app", main.app_ports), *maps, redirect]
-    parts.append(https_site(main.port, "raci_app"))
+    def upstreams_for(one: Site, suffix: str) -> list[str]:
+        return [
+            upstream_for("raci_wsgi", suffix, one.wsgi_ports),
+            upstream_for("raci_asgi", suffix, one.asgi_ports),
+        ]
+
+    parts = [*upstreams_for(main, ""), *maps, redirect, https_site(main.port, "")]
     for number, pinned_site in enumerate(pinned, 1):
-        parts.append(upstream_for(f"raci_app_{number}", pinned_site.app_ports))
-        parts.append(https_site(pinned_site.port, f"raci_app_{number}"))
+        parts += [
+            *upstreams_for(pinned_site, f"_{number}"),
+            https_site(pinned_site.port, f"_{number}"),
+        ]
     return "\n\n".join(parts) + "\n"
 
 
@@ -264,16 +282,18 @@ class Nginx:
         self,
         workdir: Path,
         *,
-        app_ports: list[int],
+        instances: list[tuple[int, int]],
         pinned: int = 0,
         static_root: Path,
     ):
+        """``instances``: the (WSGI port, ASGI port) of each app instance."""
         self.prefix = workdir / "nginx"
         self.prefix.mkdir(parents=True, exist_ok=True)
-        self.app_ports = app_ports
-        self.main = Site(free_port(), app_ports)
-        # Pinned site n is in front of app process n alone.
-        self.pinned = [Site(free_port(), [app_ports[n]]) for n in range(pinned)]
+        self.instances = instances
+        wsgi_ports, asgi_ports = [w for w, _ in instances], [a for _, a in instances]
+        self.main = Site(free_port(), wsgi_ports, asgi_ports)
+        # Pinned site n is in front of app instance n alone.
+        self.pinned = [Site(free_port(), [w], [a]) for w, a in instances[:pinned]]
         self.redirect_port = free_port()
         self.static_root = static_root
         self.process: subprocess.Popen | None = None

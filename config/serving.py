@@ -1,7 +1,8 @@
 """What every server command that serves the app agrees on: `make run`, `make workshop`
-(apps/workshops/management/commands/serve_workshop.py), gunicorn's workers in production
-(``config.serving.AsgiWorker``, docs/deploy.md), the tests' server (tests/asgi_server.py) and the
-bench (bench/server.py). tests/test_serving.py checks that each says the same.
+(apps/workshops/management/commands/serve_workshop.py), production's two kinds of gunicorn
+process (docs/deploy.md: threaded WSGI workers for pages, ``config.serving.AsgiWorker`` for the
+``/ws/`` streams), the tests' server (tests/asgi_server.py), the scale-out tests and the bench
+(bench/server.py). tests/serving checks that each says the same.
 
 - **WebSocket frames are limited before they are inflated.** The largest message a browser
   legitimately sends on a stream is a few hundred bytes (the consumers accept at most 512
@@ -27,6 +28,13 @@ bench (bench/server.py). tests/test_serving.py checks that each says the same.
   upstream connections for ``keepalive_timeout`` (config/nginx/raci.conf: 60 s); the app must
   not close them first, or nginx sends a request down a connection the app is closing and
   answers 502 ("upstream prematurely closed connection"). gunicorn's default is 2 s.
+- **Pages by WSGI, streams by ASGI.** gunicorn's threaded WSGI workers spend a third of the CPU
+  the uvicorn workers spend on a trivial request, three quarters on a short page
+  (docs/performance.md, "The serving recipe"); nginx sends ``/ws/`` (and the exports, which
+  stop when their client goes only under ASGI) to the ASGI processes, the rest to the WSGI ones.
+  A WSGI thread serves request after request, so it keeps its PostgreSQL connection
+  (``CONN_MAX_AGE``, config/settings.py); ``config/wsgi.py`` says it is WSGI before the settings
+  load.
 """
 
 import os
@@ -36,6 +44,7 @@ from uvicorn_worker import UvicornWorker
 WS_MAX_SIZE = 16 * 1024  # bytes, after inflation
 KEEP_ALIVE_S = 75  # the app's idle keep-alive; nginx's upstream keepalive_timeout is shorter
 NGINX_KEEPALIVE_S = 60  # config/nginx/raci.conf, upstream keepalive_timeout
+WSGI_THREADS = 4  # threads per WSGI worker: each keeps one database connection
 
 
 def trusted_proxies(environ=None) -> list[str]:
@@ -69,6 +78,18 @@ def gunicorn_arguments(environ=None) -> list[str]:
     proxies = trusted_proxies(environ)
     # gunicorn's own default trusts 127.0.0.1; an empty list trusts nobody.
     return ["--keep-alive", str(KEEP_ALIVE_S), "--forwarded-allow-ips", ",".join(proxies)]
+
+
+def gunicorn_asgi_arguments(environ=None) -> list[str]:
+    """gunicorn's application and options for the streams' processes (``/ws/``)."""
+    app = ["config.asgi:application", "--worker-class", "config.serving.AsgiWorker"]
+    return [*app, *gunicorn_arguments(environ)]
+
+
+def gunicorn_wsgi_arguments(environ=None) -> list[str]:
+    """gunicorn's application and options for the pages' processes (everything but ``/ws/``)."""
+    app = ["config.wsgi:application", "--worker-class", "gthread"]
+    return [*app, "--threads", str(WSGI_THREADS), *gunicorn_arguments(environ)]
 
 
 _held: list = []

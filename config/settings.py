@@ -54,13 +54,33 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_from_url(url: str) -> dict:
-    """Parse DATABASE_URL; only SQLite and PostgreSQL are supported."""
+def conn_max_age(environ) -> int:
+    """How long (seconds) a process keeps its PostgreSQL connection for the next request.
+
+    Under ASGI, 0: a connection per request, closed at its end, as Django advises: each request
+    runs in a thread of its own, so a connection kept for the next request is never reused, and
+    with several processes under load the kept ones ran PostgreSQL out of connections ("too
+    many clients"; bench/run.py's workshop load). Under WSGI (config/wsgi.py sets
+    RACI_INTERFACE=wsgi) each of a worker's threads serves request after request and keeps its
+    connection, ``CONN_MAX_AGE`` seconds (default 60), checked before reuse
+    (CONN_HEALTH_CHECKS): one connection per thread, not one per request.
+    """
+    if environ.get("RACI_INTERFACE") != "wsgi":
+        return 0
+    raw = environ.get("CONN_MAX_AGE", "").strip() or "60"
     try:
-        # A connection per request, closed at its end (CONN_MAX_AGE 0), as Django advises
-        # under ASGI: each request runs in a thread of its own, so a connection kept for the
-        # next request is never reused, and with several processes under load the kept ones
-        # ran PostgreSQL out of connections ("too many clients"; bench/run.py's workshop load).
+        seconds = int(raw)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ImproperlyConfigured(f"CONN_MAX_AGE={raw!r} is not a whole number of seconds.")
+    return seconds
+
+
+def database_from_url(url: str, *, max_age: int = 0) -> dict:
+    """Parse DATABASE_URL; only SQLite and PostgreSQL are supported. ``max_age``: see
+    ``conn_max_age`` (PostgreSQL only; SQLite's connections stay per request)."""
+    try:
         config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
     except Exception as exc:  # dj-database-url raises several types for malformed URLs
         raise ImproperlyConfigured(f"DATABASE_URL={url!r} cannot be parsed: {exc}") from None
@@ -91,6 +111,7 @@ def database_from_url(url: str) -> dict:
         # process (an ASGI process runs Django's views in one thread): give up after 5 s with
         # the error page instead. `?connect_timeout=N` in DATABASE_URL sets another.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+        config["CONN_MAX_AGE"] = max_age
     else:
         raise ImproperlyConfigured(
             f"DATABASE_URL={url!r} uses an unsupported database; use sqlite:///path "
@@ -239,7 +260,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_from_url(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        max_age=conn_max_age(os.environ),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,6 +1,8 @@
-"""The production recipe, run for real: two app processes (gunicorn with uvicorn workers, as in
-docs/deploy.md) on one PostgreSQL database and one Redis, nginx in front with the repository's
-config/nginx/raci.conf over TLS, and Chromium going through it.
+"""The production recipe, run for real: two app instances, each a WSGI process for the pages
+(gunicorn, threaded workers) and an ASGI process for the streams (gunicorn with uvicorn workers),
+as in docs/deploy.md, on one PostgreSQL database and one Redis; nginx in front with the
+repository's config/nginx/raci.conf over TLS, sending /ws/ to the ASGI processes and the rest to
+the WSGI ones; and Chromium going through it.
 
 Outages are played by TCP proxies (bench/stack.py) between the app processes and PostgreSQL or
 Redis: cutting one closes every connection and refuses new ones, as a restarting server does,
@@ -121,8 +123,16 @@ def services():
 
 
 @dataclass
+class Instance:
+    """What one host runs: a WSGI process for the pages and an ASGI one for the streams."""
+
+    pages: Server
+    streams: Server
+
+
+@dataclass
 class Stack:
-    apps: list[Server]
+    instances: list[Instance]
     nginx: Nginx
     postgres: TcpProxy
     redis: TcpProxy
@@ -130,8 +140,19 @@ class Stack:
     slug: str
     env: dict = field(default_factory=dict)
 
-    def app_ports(self) -> list[int]:
-        return [app.port for app in self.apps]
+    @property
+    def pages(self) -> list[Server]:
+        """The WSGI processes, one per instance."""
+        return [instance.pages for instance in self.instances]
+
+    @property
+    def streams(self) -> list[Server]:
+        """The ASGI processes, one per instance."""
+        return [instance.streams for instance in self.instances]
+
+    @property
+    def apps(self) -> list[Server]:
+        return [*self.pages, *self.streams]
 
     def redis_flush(self) -> None:
         """What a Redis restarted without persistence has forgotten: everything in our database."""
@@ -214,15 +235,21 @@ def stack(services, tmp_path_factory):
         "LOG_LEVEL": "ERROR",
     }
     base_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    apps = [Server({**base_env, **env}, workdir, workers=1, name=f"app{n}") for n in (1, 2)]
+    instances = [
+        Instance(
+            Server({**base_env, **env}, workdir, workers=1, name=f"pages{n}", kind="wsgi"),
+            Server({**base_env, **env}, workdir, workers=1, name=f"streams{n}", kind="asgi"),
+        )
+        for n in (1, 2)
+    ]
+    apps = [server for instance in instances for server in (instance.pages, instance.streams)]
     nginx = None
     try:
-        for app in apps:
-            app.start()
-        nginx = Nginx(
-            workdir, app_ports=[app.port for app in apps], pinned=2, static_root=STATIC_ROOT
-        ).start()
-        the_stack = Stack(apps, nginx, postgres, redis_proxy, password, slug, env)
+        with ThreadPoolExecutor(max_workers=len(apps)) as pool:
+            list(pool.map(Server.start, apps))  # raises the first that failed to start
+        ports = [(instance.pages.port, instance.streams.port) for instance in instances]
+        nginx = Nginx(workdir, instances=ports, pinned=2, static_root=STATIC_ROOT).start()
+        the_stack = Stack(instances, nginx, postgres, redis_proxy, password, slug, env)
         the_stack.redis_flush()
         yield the_stack
     finally:
@@ -246,7 +273,8 @@ def healthy(stack):
 @pytest.fixture
 def person(browser, healthy):  # noqa: F811
     """``person(name, base)``: a browser signed in as ``name`` through ``base`` (nginx's main
-    site or a pinned one), on the sample matrix, its stream connected."""
+    site or a pinned one, in front of one instance), on the sample matrix, its stream
+    connected."""
     contexts = []
 
     def open_page(name: str, base: str):
@@ -350,9 +378,9 @@ def wait_until(check, *, seconds: float, what: str, every: float = 0.1):
 
 
 def streams_on(app) -> int:
-    """Open connections to an app process: its WebSocket streams, and the idle HTTP connections
-    nginx keeps to it (for 60 s; the app keeps them 75 s, config/serving.py). Read from Linux's
-    /proc."""
+    """Open connections to an app process: to an ASGI one, its WebSocket streams (and the idle
+    connections nginx keeps after an export or a refused handshake, for 60 s; the app keeps them
+    75 s, config/serving.py). Read from Linux's /proc."""
     sockets = set()
     for pid in app.pids():
         try:

@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from bench.client import Session
+
 from .conftest import (
     LIVE,
     OFFLINE,
@@ -74,16 +76,15 @@ def test_a_redis_restart_loses_no_edit_and_every_page_catches_up(healthy, person
     assert code_on_page(ben, after) == "C"
 
 
-def test_when_an_app_process_dies_its_browsers_reconnect_through_nginx_to_the_other(
+def test_when_a_streams_process_dies_its_browsers_reconnect_through_nginx_to_the_other(
     healthy, person
 ):
     pages = [person(name, healthy.nginx.url) for name in ("ana", "ben", "cy")]
-    # Each page's stream is one connection from nginx to a process; nginx also keeps idle HTTP
-    # connections to both for 60 s (less than the apps' 75 s), which /proc cannot tell apart.
-    counts = [streams_on(app) for app in healthy.apps]
-    log(f"connections from nginx per process (streams and idle ones): {counts}")
+    # Each page's stream is one connection from nginx to an ASGI process.
+    counts = [streams_on(app) for app in healthy.streams]
+    log(f"connections from nginx per ASGI process: {counts}")
     assert sum(counts) >= len(pages)
-    doomed = healthy.apps[0] if counts[0] >= counts[1] else healthy.apps[1]
+    doomed = healthy.streams[0] if counts[0] >= counts[1] else healthy.streams[1]
     cells = empty_cells(pages[0], 2)
 
     doomed.kill()
@@ -100,11 +101,46 @@ def test_when_an_app_process_dies_its_browsers_reconnect_through_nginx_to_the_ot
     for page in pages:
         expect_code(page, cells[0], "R", timeout=5000)
     log(f"all caught up after {time.monotonic() - start:.1f} s")
-    assert sum(streams_on(app) for app in healthy.apps if app is not doomed) >= len(pages)
+    assert sum(streams_on(app) for app in healthy.streams if app is not doomed) >= len(pages)
     # And they go on together, on the one process left.
     type_letter(pages[2], cells[1], "I")
     for page in pages[:2]:
         expect_code(page, cells[1], "I", timeout=1000)
+
+
+def test_when_a_pages_process_dies_the_pages_answer_through_the_other_and_streams_stay(
+    healthy, person
+):
+    ana = person("ana", healthy.nginx.url)
+    ben = person("ben", healthy.nginx.pinned_url(1))  # instance 1's pages and stream
+    client = healthy.session(username="cy")
+    page_url = f"/m/{healthy.slug}/"
+    cells = empty_cells(ana, 2)
+
+    healthy.pages[0].kill()
+    start = time.monotonic()
+    log("killed pages1 (WSGI)")
+    # Through the main site every request is answered, by the other WSGI process: a refused
+    # connection is retried on the next server, and a POST is saved.
+    for _ in range(6):
+        assert client.get(page_url).status == 200
+    type_letter(ana, cells[0], "R")
+    wait_until(lambda: stored_code(cells[0]) == "R", seconds=10, what="saved through the other")
+    log(f"saved after {time.monotonic() - start:.1f} s")
+    # The streams never noticed: the ASGI processes are alive, and the change reaches Ben,
+    # whose stream is on instance 1.
+    expect_code(ben, cells[0], "R", timeout=2000)
+    assert ben.locator(LIVE).count() == 1 and ana.locator(LIVE).count() == 1
+    # In front of instance 1 alone, the pages have nobody to answer them (502), but the
+    # exports are the ASGI process's (config/nginx/raci.conf), and its streams carry changes.
+    signed_in = healthy.session(username="dee")  # through the main site
+    pinned_only = Session("127.0.0.1", healthy.nginx.pinned[0].port, tls=True, timeout=10)
+    pinned_only.cookies.update(signed_in.cookies)
+    assert pinned_only.get(page_url).status == 502
+    export = pinned_only.get(f"/m/{healthy.slug}/export/csv/")
+    assert export.status == 200 and "R" in export.text
+    type_letter(ana, cells[1], "I")
+    expect_code(ben, cells[1], "I", timeout=2000)
 
 
 def error_page(client, url: str, *, within: float):

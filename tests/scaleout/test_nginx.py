@@ -1,5 +1,6 @@
-"""config/nginx/raci.conf in front of the two app processes: it serves the static files itself,
-passes the rest on with the visitor's address and scheme, and upgrades the live streams."""
+"""config/nginx/raci.conf in front of the two app instances: it serves the static files itself,
+passes the pages to the WSGI processes with the visitor's address and scheme, and upgrades the
+live streams on the ASGI processes."""
 
 import asyncio
 import json
@@ -40,7 +41,7 @@ def test_it_serves_the_static_files_from_static_root_itself(healthy):
     try:
         answer = client.get(f"/static/{probe.name}")
         assert (answer.status, answer.text) == (200, "served by nginx")
-        direct = Session("127.0.0.1", healthy.apps[0].port, timeout=10)
+        direct = Session("127.0.0.1", healthy.pages[0].port, timeout=10)
         answer = direct.get(f"/static/{probe.name}", headers={"X-Forwarded-Proto": "https"})
         assert answer.status == 404
     finally:
@@ -134,11 +135,11 @@ def test_an_idle_upstream_connection_is_reused_after_the_apps_old_timeout(health
     """nginx keeps idle connections to the app for 60 s (keepalive_timeout); the app keeps them
     longer (75 s), so nginx never sends a request down one the app is closing (a 502). Idle
     past gunicorn's default keep-alive (2 s) and uvicorn's (5 s), they are still open on both
-    sides, and the next requests go through them."""
+    sides, and the next requests go through them. (A page is the WSGI process's.)"""
     client = Session("127.0.0.1", healthy.nginx.pinned[0].port, tls=True, timeout=10)
     for _ in range(3):
         assert client.get("/healthz").status == 200
-    app = healthy.apps[0]
+    app = healthy.pages[0]
     kept = upstream_connections(app)
     assert kept >= 1
     time.sleep(6)  # the idle time is what is tested
@@ -157,7 +158,7 @@ def test_a_compressed_frame_above_the_limit_is_refused_through_nginx(healthy):
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     url = f"wss://127.0.0.1:{healthy.nginx.main.port}/ws/m/{healthy.slug}/"
     context = ssl._create_unverified_context()  # noqa: S323 (the test's own certificate)
-    before = healthy.apps[0].rss_bytes() + healthy.apps[1].rss_bytes()
+    before = sum(app.rss_bytes() for app in healthy.streams)
 
     async def bomb():
         async with websockets.connect(
@@ -177,5 +178,5 @@ def test_a_compressed_frame_above_the_limit_is_refused_through_nginx(healthy):
                 return closed.rcvd.code if closed.rcvd else None
 
     assert run_async(bomb) == 1009
-    after = healthy.apps[0].rss_bytes() + healthy.apps[1].rss_bytes()
+    after = sum(app.rss_bytes() for app in healthy.streams)
     assert after - before < 16_000_000

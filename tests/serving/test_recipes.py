@@ -14,15 +14,34 @@ from config import serving
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def nginx_upstream_keepalive_s() -> int:
+def nginx_upstreams() -> dict[str, str]:
     conf = (ROOT / "config/nginx/raci.conf").read_text()
-    upstream = re.search(r"upstream raci_app \{(.*?)\n\}", conf, re.DOTALL).group(1)
-    return int(re.search(r"^\s*keepalive_timeout (\d+)s;", upstream, re.MULTILINE).group(1))
+    return dict(re.findall(r"^upstream (\w+) \{(.*?)\n\}", conf, re.DOTALL | re.MULTILINE))
 
 
 def test_nginx_lets_idle_upstream_connections_go_before_the_app_does():
-    assert nginx_upstream_keepalive_s() == serving.NGINX_KEEPALIVE_S
+    upstreams = nginx_upstreams()
+    assert set(upstreams) == {"raci_wsgi", "raci_asgi"}
+    for body in upstreams.values():
+        timeout = re.search(r"^\s*keepalive_timeout (\d+)s;", body, re.MULTILINE).group(1)
+        assert int(timeout) == serving.NGINX_KEEPALIVE_S
     assert serving.NGINX_KEEPALIVE_S < serving.KEEP_ALIVE_S
+
+
+def test_nginx_sends_the_streams_and_the_exports_to_asgi_and_the_rest_to_wsgi():
+    conf = (ROOT / "config/nginx/raci.conf").read_text()
+    routes = dict(re.findall(r"^\s*location (.+?) \{\n\s*proxy_pass http://(\w+);", conf, re.M))
+    assert routes == {
+        "/": "raci_wsgi",
+        "~ ^/(m|s)/[^/]+/export/": "raci_asgi",
+        "/ws/": "raci_asgi",
+    }
+    # The export views are these paths (apps/exchange/urls.py, apps/sharing/urls.py).
+    from django.urls import reverse
+
+    pattern = re.compile(r"^/(m|s)/[^/]+/export/")
+    assert pattern.match(reverse("exchange:export", args=["a-matrix", "csv"]))
+    assert pattern.match(reverse("sharing:export", args=["a-token", "pdf"]))
 
 
 def test_make_run_serves_with_the_shared_options():
@@ -38,15 +57,24 @@ def test_make_run_serves_with_the_shared_options():
 
 
 def test_the_bench_and_the_scale_out_tests_run_gunicorn_with_the_worker_and_its_options(tmp_path):
-    command = Server({}, tmp_path, workers=2).command()
-    assert command[command.index("--worker-class") + 1] == "config.serving.AsgiWorker"
-    assert command[command.index("--keep-alive") + 1] == str(serving.KEEP_ALIVE_S)
+    streams = Server({}, tmp_path, workers=2).command()
+    assert "config.asgi:application" in streams
+    assert streams[streams.index("--worker-class") + 1] == "config.serving.AsgiWorker"
+    assert streams[streams.index("--keep-alive") + 1] == str(serving.KEEP_ALIVE_S)
+    pages = Server({}, tmp_path, workers=2, kind="wsgi").command()
+    assert "config.wsgi:application" in pages
+    assert pages[pages.index("--worker-class") + 1] == "gthread"
+    assert pages[pages.index("--threads") + 1] == str(serving.WSGI_THREADS)
+    assert pages[pages.index("--keep-alive") + 1] == str(serving.KEEP_ALIVE_S)
 
 
-def test_the_deployment_guide_says_the_same_command():
-    guide = (ROOT / "docs/deploy.md").read_text()
-    assert "-k config.serving.AsgiWorker" in guide
-    assert f"--keep-alive {serving.KEEP_ALIVE_S}" in guide
+def test_the_deployment_guide_says_the_same_commands():
+    for guide in ("docs/deploy.md", "README.md"):
+        text = " ".join((ROOT / guide).read_text().replace("\\\n", " ").split())
+        assert "gunicorn config.asgi:application -k config.serving.AsgiWorker" in text, guide
+        wsgi = f"gunicorn config.wsgi:application -k gthread --threads {serving.WSGI_THREADS}"
+        assert wsgi in text, guide
+        assert text.count(f"--keep-alive {serving.KEEP_ALIVE_S}") >= 2, guide
 
 
 def test_the_worker_class_passes_the_limits_to_uvicorn(monkeypatch):
