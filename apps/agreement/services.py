@@ -14,6 +14,7 @@ from apps.notices.services import Tell, notices_create
 from apps.people.models import Person
 
 from .models import REASON_MAX, STANDING, Agreement, Event, EventKind, Review, State
+from .signals import announce
 
 
 def holders_of(matrix: Matrix) -> list[Person]:
@@ -121,6 +122,7 @@ def agreement_answer(
         raise EditError(f"A reason has at most {REASON_MAX} characters.")
     objected = [[a, r] for a, r in objected if (a, r) in letters]
     agreement = _my_agreement(matrix, person)
+    before = {person.pk: agreement.state if agreement.pk else None}
     _answer(agreement, letters, by, State.AGREED if agree else State.OBJECTED)
     agreement.reason = "" if agree else reason
     agreement.objected = [] if agree else sorted(objected)
@@ -135,7 +137,7 @@ def agreement_answer(
         text=text,
         kind=EventKind.AGREED if agree else EventKind.OBJECTED,
     )
-    _agreed_by_everyone(matrix)
+    _agreed_by_everyone(matrix, before)
     return agreement
 
 
@@ -159,6 +161,7 @@ def agreement_record(*, matrix: Matrix, person: Person, by, meeting_on: dt.date)
     if meeting_on > timezone.localdate():
         raise EditError("The meeting's date cannot be in the future.")
     agreement = _my_agreement(matrix, person)
+    before = {person.pk: agreement.state if agreement.pk else None}
     _answer(agreement, letters, by, State.AGREED)
     agreement.reason, agreement.objected, agreement.meeting_on = "", [], meeting_on
     agreement.save()
@@ -169,7 +172,7 @@ def agreement_record(*, matrix: Matrix, person: Person, by, meeting_on: dt.date)
         kind=EventKind.RECORDED,
         text=f"{person.display_name} agreed in the meeting on {meeting_on:%d %B %Y}",
     )
-    _agreed_by_everyone(matrix)
+    _agreed_by_everyone(matrix, before)
     return agreement
 
 
@@ -186,12 +189,16 @@ def agreements_review(*, matrix: Matrix, by=None, summary: str = "") -> list[Agr
     if not answered:
         return []
     now_letters = letters_of(matrix.pk, [a.person_id for a in answered])
-    moved = []
+    # Whether everyone had agreed before this change is only worth reading again (two queries)
+    # when it may have: every answer agreed, as these rows said before any of them moved.
+    all_agreed = all(a.state == State.AGREED for a in answered)
+    moved, before = [], {}
     for agreement in answered:
         letters = now_letters.get(agreement.person_id, {})
         same = fingerprint(letters) == agreement.fingerprint
         name = agreement.person.display_name
         because = f" by “{summary}”" if summary else ""
+        was_state = agreement.state
         if agreement.state == State.OUTDATED:
             if not same:
                 agreement.changed = differences(from_rows(agreement.letters), letters)
@@ -207,19 +214,28 @@ def agreements_review(*, matrix: Matrix, by=None, summary: str = "") -> list[Agr
             agreement.state, agreement.outdated_at = State.OUTDATED, timezone.now()
             text = f"{name}'s answer is out of date{because}: " + "; ".join(agreement.changed)
             kind = EventKind.OUTDATED
+        before[agreement.person_id] = was_state
         agreement.save(update_fields=["state", "changed", "outdated_at"])
         _event(matrix=matrix, by=by, person=agreement.person, kind=kind, text=text)
         moved.append(agreement)
-    if any(a.state == State.AGREED for a in moved):
-        _agreed_by_everyone(matrix)
+    if any(a.state == State.AGREED for a in moved) or (all_agreed and moved):
+        _agreed_by_everyone(matrix, before)
     return moved
 
 
-def _agreed_by_everyone(matrix: Matrix) -> None:
-    """When the last holder agrees, the matrix's next review is an interval from today."""
+def _agreed_by_everyone(matrix: Matrix, before: dict[int, str | None]) -> None:
+    """Read the matrix's agreement once, after an answer or a review changed the states of the
+    people in ``before`` (their states before it): announce when the matrix became agreed by
+    everyone, or stopped being so. When it is agreed, its next review is an interval from
+    today."""
     from .selectors import agreement_summary
 
-    if agreement_summary(matrix).everyone:
+    summary = agreement_summary(matrix)
+    was = bool(summary.rows) and all(
+        before.get(row.person.pk, row.state) == State.AGREED for row in summary.rows
+    )
+    announce(matrix=matrix, was=was, summary=summary)
+    if summary.everyone:
         review = Review.objects.filter(matrix=matrix).first()
         if review is not None:
             review.due_on = timezone.localdate() + dt.timedelta(days=review.every_days)
