@@ -2,6 +2,7 @@
 Keyword-only, atomic, named <entity>_<action>."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,10 +12,18 @@ from apps.matrices.services import EditError
 from apps.notices.letters import as_rows, differences, fingerprint, from_rows, letters_of
 from apps.notices.models import Kind
 from apps.notices.services import Tell, notices_create
-from apps.people.models import Person
+from apps.people.models import Holder, Person
 
 from .models import REASON_MAX, STANDING, Agreement, Event, EventKind, Review, State
 from .signals import announce
+
+
+@dataclass(frozen=True, slots=True)
+class HoldersMoved:
+    """A change of who holds one column: the column's role, and the people who held it before."""
+
+    role_id: int
+    before: frozenset[int]
 
 
 def holders_of(matrix: Matrix) -> list[Person]:
@@ -177,10 +186,14 @@ def agreement_record(*, matrix: Matrix, person: Person, by, meeting_on: dt.date)
 
 
 @transaction.atomic
-def agreements_review(*, matrix: Matrix, by=None, summary: str = "") -> list[Agreement]:
+def agreements_review(
+    *, matrix: Matrix, by=None, summary: str = "", holders: HoldersMoved | None = None
+) -> list[Agreement]:
     """After a change: an answer whose person's letters are no longer the ones they answered
     goes out of date, with what changed; one whose letters are back to those (an undo) stands
-    again; the others are left as they are. Returns the answers whose state changed."""
+    again; the others are left as they are. Returns the answers whose state changed.
+    ``holders``: the change gave a column other holders, which alone may make the matrix agreed
+    by everyone (one who had not agreed holds nothing now) or not (a newcomer, not asked)."""
     answered = list(
         Agreement.objects.select_for_update(of=("self",))
         .filter(matrix=matrix, state__in=[*STANDING, State.OUTDATED])
@@ -218,22 +231,36 @@ def agreements_review(*, matrix: Matrix, by=None, summary: str = "") -> list[Agr
         agreement.save(update_fields=["state", "changed", "outdated_at"])
         _event(matrix=matrix, by=by, person=agreement.person, kind=kind, text=text)
         moved.append(agreement)
-    if any(a.state == State.AGREED for a in moved) or (all_agreed and moved):
+    if holders is not None:
+        # Who held a role before the change: the column's holders then, and every holder of
+        # the other columns, which the change left as they were (one query, on this rare path).
+        held_before = holders.before | set(
+            Holder.objects.filter(matrix=matrix, role__columns__matrix=matrix)
+            .exclude(role_id=holders.role_id)
+            .values_list("person_id", flat=True)
+        )
+        states = {a.person_id: before.get(a.person_id, a.state) for a in answered}
+        was = bool(held_before) and all(states.get(pk) == State.AGREED for pk in held_before)
+        _agreed_by_everyone(matrix, before, was=was)
+    elif any(a.state == State.AGREED for a in moved) or (all_agreed and moved):
         _agreed_by_everyone(matrix, before)
     return moved
 
 
-def _agreed_by_everyone(matrix: Matrix, before: dict[int, str | None]) -> None:
+def _agreed_by_everyone(
+    matrix: Matrix, before: dict[int, str | None], was: bool | None = None
+) -> None:
     """Read the matrix's agreement once, after an answer or a review changed the states of the
     people in ``before`` (their states before it): announce when the matrix became agreed by
-    everyone, or stopped being so. When it is agreed, its next review is an interval from
-    today."""
+    everyone, or stopped being so (``was``: whether it was, when the holders changed too).
+    When it is agreed, its next review is an interval from today."""
     from .selectors import agreement_summary
 
     summary = agreement_summary(matrix)
-    was = bool(summary.rows) and all(
-        before.get(row.person.pk, row.state) == State.AGREED for row in summary.rows
-    )
+    if was is None:
+        was = bool(summary.rows) and all(
+            before.get(row.person.pk, row.state) == State.AGREED for row in summary.rows
+        )
     announce(matrix=matrix, was=was, summary=summary)
     if summary.everyone:
         review = Review.objects.filter(matrix=matrix).first()

@@ -14,6 +14,7 @@ from apps.agreement.selectors import my_part
 from apps.history.models import Change
 from apps.history.services import change_undo
 from apps.matrices.services import activity_create, responsibility_assign
+from apps.people import services as people
 from apps.sharing.services import share_link_create
 from apps.webhooks.models import Delivery, Event
 from apps.webhooks.services import webhook_create
@@ -161,6 +162,39 @@ def test_an_objection_after_agreeing_loses_the_agreement(
     assert sent(ours) == ["matrix.agreed", "matrix.agreement_lost"]
     lost = Delivery.objects.get(webhook=ours, event=Event.MATRIX_AGREEMENT_LOST).payload
     assert lost["agreement"]["pending"] == ["1 objected"]
+
+
+def test_a_newcomer_to_a_column_loses_the_agreement_and_their_leaving_restores_it(
+    world, hooks, django_capture_on_commit_callbacks
+):
+    ours, _ = hooks
+    with django_capture_on_commit_callbacks(execute=True):
+        everyone_agrees(world)
+        # Ed now holds the first column with Ana: Ana's letters are as she agreed, but Ed
+        # has not been asked.
+        people.holders_set(
+            matrix=world.matrix, role=world.roles[0], users=[world.ana, world.ed], by=world.ana
+        )
+    assert sent(ours) == ["matrix.agreed", "matrix.agreement_lost"]
+    lost = Delivery.objects.get(webhook=ours, event=Event.MATRIX_AGREEMENT_LOST).payload
+    assert lost["agreement"] == {"agreed": 3, "holders": 4, "pending": ["1 not asked"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        change_undo(change=Change.objects.filter(matrix=world.matrix).latest("pk"), by=world.ed)
+    assert sent(ours) == ["matrix.agreed", "matrix.agreement_lost", "matrix.agreed"]
+
+
+def test_the_last_one_waiting_holding_nothing_now_makes_it_agreed(
+    world, hooks, django_capture_on_commit_callbacks
+):
+    ours, _ = hooks
+    with django_capture_on_commit_callbacks(execute=True):
+        services.agreement_ask(matrix=world.matrix, by=world.ed)
+        agree(world, world.ana, world.ana_p)
+        agree(world, world.vi, world.vi_p)
+        people.holders_set(matrix=world.matrix, role=world.roles[2], by=world.ana)  # nobody
+    assert sent(ours) == ["matrix.agreed"]
+    payload = Delivery.objects.get(webhook=ours, event=Event.MATRIX_AGREED).payload
+    assert payload["agreement"] == {"agreed": 2, "holders": 2, "pending": []}
 
 
 def test_a_webhook_hears_only_the_agreement_events_it_asked_for(
