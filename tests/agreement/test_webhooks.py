@@ -16,7 +16,7 @@ from apps.history.services import change_undo
 from apps.matrices.services import activity_create, responsibility_assign
 from apps.people import services as people
 from apps.sharing.services import share_link_create
-from apps.webhooks.models import Delivery, Event
+from apps.webhooks.models import Delivery, Event, Webhook
 from apps.webhooks.services import webhook_create
 from tests.conftest import make_user
 
@@ -252,3 +252,16 @@ def test_a_change_to_an_agreed_matrix_reads_no_more_than_before(
 
 
 NUM_REVIEW_QUERIES = 5
+
+
+def test_the_owner_chooses_the_agreement_events_on_the_webhooks_page(world):
+    client = Client()
+    client.force_login(world.ana)
+    page_url = reverse("webhooks:team", args=[world.team.pk])
+    page = client.get(page_url).content.decode()
+    assert 'value="matrix.agreed"' in page and 'value="matrix.agreement_lost"' in page
+    response = client.post(
+        page_url, {"url": "http://127.0.0.1:9/agreed", "events": ["matrix.agreed"]}
+    )
+    assert response.status_code == 302
+    assert Webhook.objects.get(team=world.team).events == ["matrix.agreed"]
