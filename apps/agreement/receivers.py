@@ -6,9 +6,9 @@ import logging
 
 from django.dispatch import receiver
 
-from apps.matrices.changes import MatrixChange, change_committed
+from apps.matrices.changes import Action, MatrixChange, change_committed
 
-from .services import agreements_review
+from .services import HoldersMoved, agreements_review
 
 log = logging.getLogger(__name__)
 
@@ -17,4 +17,10 @@ log = logging.getLogger(__name__)
 def matrix_changed(sender, change: MatrixChange, **kwargs) -> None:
     if change.matrix.team_id is None:
         return
-    agreements_review(matrix=change.matrix, by=change.by, summary=change.summary)
+    holders = None
+    if change.action == Action.HOLDERS:
+        holders = HoldersMoved(
+            role_id=change.role_id,
+            before=frozenset(p["id"] for p in change.before["people"]),
+        )
+    agreements_review(matrix=change.matrix, by=change.by, summary=change.summary, holders=holders)

@@ -2,6 +2,7 @@
 Keyword-only, atomic, named <entity>_<action>."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,9 +12,18 @@ from apps.matrices.services import EditError
 from apps.notices.letters import as_rows, differences, fingerprint, from_rows, letters_of
 from apps.notices.models import Kind
 from apps.notices.services import Tell, notices_create
-from apps.people.models import Person
+from apps.people.models import Holder, Person
 
 from .models import REASON_MAX, STANDING, Agreement, Event, EventKind, Review, State
+from .signals import announce
+
+
+@dataclass(frozen=True, slots=True)
+class HoldersMoved:
+    """A change of who holds one column: the column's role, and the people who held it before."""
+
+    role_id: int
+    before: frozenset[int]
 
 
 def holders_of(matrix: Matrix) -> list[Person]:
@@ -121,6 +131,7 @@ def agreement_answer(
         raise EditError(f"A reason has at most {REASON_MAX} characters.")
     objected = [[a, r] for a, r in objected if (a, r) in letters]
     agreement = _my_agreement(matrix, person)
+    before = {person.pk: agreement.state if agreement.pk else None}
     _answer(agreement, letters, by, State.AGREED if agree else State.OBJECTED)
     agreement.reason = "" if agree else reason
     agreement.objected = [] if agree else sorted(objected)
@@ -135,7 +146,7 @@ def agreement_answer(
         text=text,
         kind=EventKind.AGREED if agree else EventKind.OBJECTED,
     )
-    _agreed_by_everyone(matrix)
+    _agreed_by_everyone(matrix, before)
     return agreement
 
 
@@ -159,6 +170,7 @@ def agreement_record(*, matrix: Matrix, person: Person, by, meeting_on: dt.date)
     if meeting_on > timezone.localdate():
         raise EditError("The meeting's date cannot be in the future.")
     agreement = _my_agreement(matrix, person)
+    before = {person.pk: agreement.state if agreement.pk else None}
     _answer(agreement, letters, by, State.AGREED)
     agreement.reason, agreement.objected, agreement.meeting_on = "", [], meeting_on
     agreement.save()
@@ -169,15 +181,19 @@ def agreement_record(*, matrix: Matrix, person: Person, by, meeting_on: dt.date)
         kind=EventKind.RECORDED,
         text=f"{person.display_name} agreed in the meeting on {meeting_on:%d %B %Y}",
     )
-    _agreed_by_everyone(matrix)
+    _agreed_by_everyone(matrix, before)
     return agreement
 
 
 @transaction.atomic
-def agreements_review(*, matrix: Matrix, by=None, summary: str = "") -> list[Agreement]:
+def agreements_review(
+    *, matrix: Matrix, by=None, summary: str = "", holders: HoldersMoved | None = None
+) -> list[Agreement]:
     """After a change: an answer whose person's letters are no longer the ones they answered
     goes out of date, with what changed; one whose letters are back to those (an undo) stands
-    again; the others are left as they are. Returns the answers whose state changed."""
+    again; the others are left as they are. Returns the answers whose state changed.
+    ``holders``: the change gave a column other holders, which alone may make the matrix agreed
+    by everyone (one who had not agreed holds nothing now) or not (a newcomer, not asked)."""
     answered = list(
         Agreement.objects.select_for_update(of=("self",))
         .filter(matrix=matrix, state__in=[*STANDING, State.OUTDATED])
@@ -186,12 +202,16 @@ def agreements_review(*, matrix: Matrix, by=None, summary: str = "") -> list[Agr
     if not answered:
         return []
     now_letters = letters_of(matrix.pk, [a.person_id for a in answered])
-    moved = []
+    # Whether everyone had agreed before this change is only worth reading again (two queries)
+    # when it may have: every answer agreed, as these rows said before any of them moved.
+    all_agreed = all(a.state == State.AGREED for a in answered)
+    moved, before = [], {}
     for agreement in answered:
         letters = now_letters.get(agreement.person_id, {})
         same = fingerprint(letters) == agreement.fingerprint
         name = agreement.person.display_name
         because = f" by “{summary}”" if summary else ""
+        was_state = agreement.state
         if agreement.state == State.OUTDATED:
             if not same:
                 agreement.changed = differences(from_rows(agreement.letters), letters)
@@ -207,19 +227,42 @@ def agreements_review(*, matrix: Matrix, by=None, summary: str = "") -> list[Agr
             agreement.state, agreement.outdated_at = State.OUTDATED, timezone.now()
             text = f"{name}'s answer is out of date{because}: " + "; ".join(agreement.changed)
             kind = EventKind.OUTDATED
+        before[agreement.person_id] = was_state
         agreement.save(update_fields=["state", "changed", "outdated_at"])
         _event(matrix=matrix, by=by, person=agreement.person, kind=kind, text=text)
         moved.append(agreement)
-    if any(a.state == State.AGREED for a in moved):
-        _agreed_by_everyone(matrix)
+    if holders is not None:
+        # Who held a role before the change: the column's holders then, and every holder of
+        # the other columns, which the change left as they were (one query, on this rare path).
+        held_before = holders.before | set(
+            Holder.objects.filter(matrix=matrix, role__columns__matrix=matrix)
+            .exclude(role_id=holders.role_id)
+            .values_list("person_id", flat=True)
+        )
+        states = {a.person_id: before.get(a.person_id, a.state) for a in answered}
+        was = bool(held_before) and all(states.get(pk) == State.AGREED for pk in held_before)
+        _agreed_by_everyone(matrix, before, was=was)
+    elif any(a.state == State.AGREED for a in moved) or (all_agreed and moved):
+        _agreed_by_everyone(matrix, before)
     return moved
 
 
-def _agreed_by_everyone(matrix: Matrix) -> None:
-    """When the last holder agrees, the matrix's next review is an interval from today."""
+def _agreed_by_everyone(
+    matrix: Matrix, before: dict[int, str | None], was: bool | None = None
+) -> None:
+    """Read the matrix's agreement once, after an answer or a review changed the states of the
+    people in ``before`` (their states before it): announce when the matrix became agreed by
+    everyone, or stopped being so (``was``: whether it was, when the holders changed too).
+    When it is agreed, its next review is an interval from today."""
     from .selectors import agreement_summary
 
-    if agreement_summary(matrix).everyone:
+    summary = agreement_summary(matrix)
+    if was is None:
+        was = bool(summary.rows) and all(
+            before.get(row.person.pk, row.state) == State.AGREED for row in summary.rows
+        )
+    announce(matrix=matrix, was=was, summary=summary)
+    if summary.everyone:
         review = Review.objects.filter(matrix=matrix).first()
         if review is not None:
             review.due_on = timezone.localdate() + dt.timedelta(days=review.every_days)

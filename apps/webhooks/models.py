@@ -8,6 +8,8 @@ class Event(models.TextChoices):
     MATRIX_CREATED = "matrix.created", "A matrix is created"
     MATRIX_CHANGED = "matrix.changed", "A matrix is changed"
     MATRIX_DELETED = "matrix.deleted", "A matrix is deleted"
+    MATRIX_AGREED = "matrix.agreed", "A matrix is agreed by everyone who holds its roles"
+    MATRIX_AGREEMENT_LOST = "matrix.agreement_lost", "An agreed matrix is no longer agreed"
     WORKSHOP_SETTLED = "workshop.settled", "A workshop's result is settled into a matrix"
 
 

@@ -1,11 +1,12 @@
-"""What a webhook hears of: a matrix created, changed or deleted, a workshop settled; each
-after its transaction commits. Listens to the lower layers' announcements; they never import
-this."""
+"""What a webhook hears of: a matrix created, changed, deleted, agreed by everyone or no longer
+agreed, a workshop settled; each after its transaction commits. Listens to the lower layers'
+announcements (the agreement's: apps/agreement/signals.py); they never import this."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from apps.agreement.signals import agreement_lost, agreement_reached
 from apps.matrices.changes import change_committed
 from apps.matrices.models import Matrix
 from apps.workshops.changes import What, workshop_changed
@@ -76,3 +77,26 @@ def workshop_settled(sender, change, **kwargs):
         event=Event.WORKSHOP_SETTLED,
         payload={"matrix": _matrix(workshop.matrix), "workshop": {"code": workshop.code}},
     )
+
+
+def _agreement(matrix, event: str, agreed: int, total: int, pending: list[str]) -> None:
+    if matrix.team_id is None:
+        return
+    event_send(
+        team_id=matrix.team_id,
+        event=event,
+        payload={
+            "matrix": _matrix(matrix),
+            "agreement": {"agreed": agreed, "holders": total, "pending": pending},
+        },
+    )
+
+
+@receiver(agreement_reached)
+def matrix_agreed(sender, matrix, agreed, total, pending, **kwargs):
+    _agreement(matrix, Event.MATRIX_AGREED, agreed, total, pending)
+
+
+@receiver(agreement_lost)
+def matrix_agreement_lost(sender, matrix, agreed, total, pending, **kwargs):
+    _agreement(matrix, Event.MATRIX_AGREEMENT_LOST, agreed, total, pending)

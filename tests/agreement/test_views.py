@@ -33,7 +33,7 @@ def test_the_team_sees_the_state_on_the_matrix_page(world):
         seen=part.fingerprint,
     )
     page = client_for(world.ana).get(world.matrix.get_absolute_url()).content.decode()
-    assert f'hx-get="{url(world, "panel")}" hx-trigger="load"' in page  # the panel comes next
+    assert f'data-hx-get="{url(world, "panel")}" data-hx-trigger="load"' in page  # panel next
     page = client_for(world.ana).get(url(world, "panel"), **HX).content.decode()
     assert "Agreed by 0 of 3 (2 waiting, 1 objected)" in page
     assert "QA signs this off, not me" in page
