@@ -34,7 +34,7 @@ class PlannedRow:
     activity: Activity
     set: list[PlannedCell] = field(default_factory=list)  # a letter put in
     cleared: list[PlannedCell] = field(default_factory=list)  # a letter taken out
-    kept: list[PlannedCell] = field(default_factory=list)  # nobody voted: left as it is
+    kept: list[PlannedCell] = field(default_factory=list)  # nobody voted: its letter stays
     same: list[PlannedCell] = field(default_factory=list)  # the majority is already there
 
 
@@ -83,9 +83,9 @@ def settle_plan(board: Board, *, keep_unvoted: bool) -> Plan:
             if majority is None:
                 continue
             was = cell.current or NONE
-            if keep_unvoted and not cell.result.in_play:
+            if keep_unvoted and not cell.result.in_play and was != NONE:
                 row.kept.append(PlannedCell(cell.role, was, was))
-            elif majority == was:
+            elif majority == was:  # an empty cell nobody voted on among them: nothing to list
                 row.same.append(PlannedCell(cell.role, majority, was))
             elif majority == NONE:
                 row.cleared.append(PlannedCell(cell.role, NONE, was))
