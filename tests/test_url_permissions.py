@@ -188,6 +188,7 @@ ROUTES: dict[str, Route] = {
     "workshops:set_state": route(MATRIX_EDIT, pk="workshop.pk"),
     "workshops:reveal": route(MATRIX_EDIT, pk="workshop.pk"),
     "workshops:settle": route(MATRIX_EDIT, pk="workshop.pk"),
+    "workshops:settle_preview": route(MATRIX_EDIT, pk="workshop.pk"),
     "workshops:remove_participant": route(
         MATRIX_EDIT, pk="workshop.pk", participant_pk="participant.pk"
     ),

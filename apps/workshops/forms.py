@@ -84,6 +84,10 @@ class SettleForm(forms.Form):
 
     activity = IdField(required=False)
     role = IdField(required=False)
+    # Accepting every majority settles the plan its preview showed (settling.py): its digest,
+    # and whether letters nobody voted on are kept.
+    plan = forms.CharField(required=False, max_length=64)
+    keep = forms.BooleanField(required=False)
 
     def __init__(self, *args, scheme: Scheme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +99,15 @@ class SettleForm(forms.Form):
             raise forms.ValidationError("Say which activity the cell belongs to.")
         if data.get("code") is not None and not data.get("role"):
             raise forms.ValidationError("Choose the role whose letter you are setting.")
+        if not data.get("activity") and not data.get("plan"):
+            raise forms.ValidationError(
+                "Look at the preview of what accepting every majority does, then confirm it."
+            )
         return data
+
+
+class SettlePreviewForm(forms.Form):
+    keep = forms.BooleanField(required=False)
 
 
 class StateForm(forms.Form):

@@ -12,6 +12,11 @@ urlpatterns = [
     path("m/<slug:slug>/workshops/<id:pk>/reveal/", facilitator.reveal, name="reveal"),
     path("m/<slug:slug>/workshops/<id:pk>/settle/", facilitator.settle, name="settle"),
     path(
+        "m/<slug:slug>/workshops/<id:pk>/settle/preview/",
+        facilitator.settle_preview,
+        name="settle_preview",
+    ),
+    path(
         "m/<slug:slug>/workshops/<id:pk>/participants/<id:participant_pk>/remove/",
         facilitator.remove_participant,
         name="remove_participant",

@@ -96,6 +96,35 @@
     say("Could not reach the server; try again.", true);
   });
 
+  // "Accept all majorities": its preview comes into #ws-settle-preview (outside the board, which
+  // the stream redraws). A confirm refused as stale (409) brings the new preview: shown, not
+  // reported as an error. Cancel empties the panel.
+  var PREVIEW = "ws-settle-preview";
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (detail.xhr.status === 409 && detail.xhr.getResponseHeader("HX-Retarget") === "#" + PREVIEW) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== PREVIEW) return;
+    var panel = document.getElementById("ws-settle-panel");
+    if (panel && !panel.contains(document.activeElement)) panel.focus();
+  });
+
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-settle-cancel]");
+    var preview = document.getElementById(PREVIEW);
+    if (!cancel || !preview || !preview.contains(cancel)) return;
+    event.preventDefault();
+    preview.replaceChildren();
+    var opener = document.querySelector("#ws-settle-all button");
+    if (opener) opener.focus();
+  });
+
   // A request that gets through clears the last one's error; a vote saved by the form keeps
   // its letter as the saved one.
   document.addEventListener("htmx:afterRequest", function (event) {

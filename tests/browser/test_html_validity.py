@@ -123,6 +123,7 @@ def collect_pages() -> dict[str, str]:
     phase = activities[0].phase
     board = reverse("workshops:facilitate", args=[slug, workshop.pk])
     ballot = reverse("workshops:ballot", args=[workshop.code])
+    preview = reverse("workshops:settle_preview", args=[slug, workshop.pk]) + "?keep=on"
     pages = {
         "home (editor)": _get(as_editor, reverse("matrices:home")),
         "matrix editor": _get(as_editor, reverse("matrices:detail", args=[slug])),
@@ -135,6 +136,7 @@ def collect_pages() -> dict[str, str]:
         "compare": _get(as_editor, reverse("history:compare", args=[slug])),
         "workshop start": _get(as_editor, reverse("workshops:start", args=[slug])),
         "workshop board": _get(as_editor, board),
+        "accept all majorities, preview": _get(as_editor, preview),
         "join a workshop": _get(visitor, reverse("workshops:join_start")),
         "ballot": _get(participant, ballot),
         "ballot, whole grid": _get(participant, ballot + "?view=grid"),
@@ -170,6 +172,7 @@ def collect_pages() -> dict[str, str]:
             as_editor, reverse("workshops:board_live", args=[slug, workshop.pk]), htmx=True
         ),
         "ballot, live": _get(participant, ballot, htmx=True),
+        "accept all majorities, preview": _get(as_editor, preview, htmx=True),
     }
     for name, body in fragments.items():
         pages[f"{name} (fragment)"] = FRAGMENT.format(name=name, body=body)

@@ -41,6 +41,24 @@ def vote(client, workshop, activity, role, code, **extra):
     )
 
 
+def settle_preview(client, workshop, *, keep=True, **extra):
+    """The preview of "Accept all majorities" (keeping unvoted letters, by default)."""
+    data = {"keep": "on"} if keep else {}
+    return client.get(f"{workshop.get_absolute_url()}settle/preview/", data, **extra)
+
+
+def plan_of(response) -> str:
+    """The digest the preview's confirm button carries."""
+    return response.content.decode().split('name="plan" value="')[1].split('"')[0]
+
+
+def accept_all(client, workshop, *, keep=True, **extra):
+    """Preview "Accept all majorities", then confirm what it showed."""
+    plan = plan_of(settle_preview(client, workshop, keep=keep))
+    data = {"plan": plan, **({"keep": "on"} if keep else {})}
+    return client.post(f"{workshop.get_absolute_url()}settle/", data, **extra)
+
+
 def member_client(team, access):
     user = make_user()
     add_member(team, user, access)
@@ -49,4 +67,12 @@ def member_client(team, access):
     return client
 
 
-__all__ = ["AccessLevel", "join", "member_client", "vote"]
+__all__ = [
+    "AccessLevel",
+    "accept_all",
+    "join",
+    "member_client",
+    "plan_of",
+    "settle_preview",
+    "vote",
+]

@@ -14,7 +14,7 @@ from apps.workshops import services
 from apps.workshops.models import SettledCell, Workshop, WorkshopState
 from tests.conftest import make_matrix, make_user
 
-from .conftest import join, member_client, vote
+from .conftest import accept_all, join, member_client, vote
 
 A = RACI.code_for(Kind.ACCOUNTABLE)
 R = RACI.code_for(Kind.RESPONSIBLE)
@@ -90,6 +90,7 @@ def test_only_editors_of_the_team_may_facilitate(db, workshop, team, access, sta
         ("post", f"{wid}state/", {"state": "closed"}),
         ("post", f"{wid}reveal/", {"revealed": "on"}),
         ("post", f"{wid}settle/", {}),
+        ("get", f"{wid}settle/preview/", {"keep": "on"}),
         ("post", f"{wid}participants/{participant.pk}/remove/", {}),
         ("get", f"{wid}export.csv", {}),
         ("get", f"{wid}export.json", {}),
@@ -263,7 +264,7 @@ def test_a_settled_workshop_is_one_change_in_the_history_and_one_undo(client_in,
     ann, _ = join(workshop, "Ann")
     vote(ann, workshop, activities[0], roles[2], C)
     vote(ann, workshop, activities[1], roles[3], C)
-    client_in.post(f"{workshop.get_absolute_url()}settle/", {})
+    assert accept_all(client_in, workshop, keep=False).status_code == 302
     change = Change.objects.get(matrix=matrix)
     assert change.action == Action.CELLS
     assert change.summary.startswith(f"Settled the workshop {workshop.code}")
@@ -275,7 +276,7 @@ def test_accepting_every_majority_settles_answered_activities_only(client_in, wo
     activities, roles = cells(matrix)
     ann, _ = join(workshop, "Ann")
     vote(ann, workshop, activities[0], roles[1], A)
-    client_in.post(f"{workshop.get_absolute_url()}settle/", {})
+    accept_all(client_in, workshop, keep=False)
     assert [code_of(activities[0], r) for r in roles] == ["", A, "", ""]
     assert code_of(activities[1], roles[0]) == A  # nobody answered it: left as it was
 
@@ -287,7 +288,8 @@ def test_accepting_every_majority_settles_answered_activities_only(client_in, wo
         ({"activity": "x"}, 400, "whole number"),
         ({"activity": 99999}, 404, "not part of this workshop"),
         ({"code": "Q"}, 400, "Select a valid choice"),
-        ({}, 409, "Nobody has answered yet"),
+        ({}, 400, "Look at the preview"),
+        ({"plan": "e2a8fb14f8ba12e2c1e4bd5d2a1a3a9c"}, 409, "changed since that preview"),
     ],
 )
 def test_bad_settle_requests_are_refused_and_change_nothing(

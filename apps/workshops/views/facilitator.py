@@ -10,9 +10,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.ids import as_id
 from apps.matrices.access import matrix_for_user
 
-from .. import exports, selectors, services
+from .. import exports, selectors, services, settling
 from ..access import workshop_for_user
-from ..forms import ExportForm, RevealForm, SettleForm, StartForm, StateForm
+from ..forms import (
+    ExportForm,
+    RevealForm,
+    SettleForm,
+    SettlePreviewForm,
+    StartForm,
+    StateForm,
+)
 from ..models import Participant, Workshop
 from ..regions import board_context
 from .common import bad_request, form_errors
@@ -117,22 +124,71 @@ def remove_participant(
     return _changed(request, workshop)
 
 
+PREVIEW = "workshops/settle_preview.html"
+
+
+def _preview(request, workshop, plan, *, stale=False, status=200) -> HttpResponse:
+    context = {"matrix": workshop.matrix, "workshop": workshop, "plan": plan, "stale": stale}
+    template = f"{PREVIEW}#panel" if request.htmx else PREVIEW
+    response = render(request, template, context, status=status)
+    if stale:  # from the confirm button: the new preview replaces the old one (workshop.js)
+        response["HX-Retarget"] = "#ws-settle-preview"
+        response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _plan(workshop: Workshop, *, keep_unvoted: bool) -> settling.Plan:
+    # The preview needs no role confusion: mixed={} spares its query.
+    return settling.settle_plan(selectors.board(workshop, mixed={}), keep_unvoted=keep_unvoted)
+
+
+@require_GET
+@login_required
+def settle_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """What "Accept all majorities" would set, clear and keep, and the button that does it."""
+    workshop = workshop_for_user(request.user, slug, pk)
+    form = SettlePreviewForm(request.GET)
+    form.is_valid()  # a missing box means "clear them too"
+    return _preview(request, workshop, _plan(workshop, keep_unvoted=form.cleaned_data["keep"]))
+
+
+def _settle_all(request: HttpRequest, workshop: Workshop, form: SettleForm) -> HttpResponse:
+    """Settle the plan the preview showed, or show the new one if it is no longer that."""
+    plan = _plan(workshop, keep_unvoted=form.cleaned_data["keep"])
+    if plan.digest != form.cleaned_data["plan"]:
+        return _preview(request, workshop, plan, stale=True, status=409)
+    if not plan.rows:
+        return bad_request("Nobody has answered yet: there is nothing to settle.", status=409)
+    try:
+        changed = services.workshop_settle(workshop=workshop, cells=plan.cells(), by=request.user)
+    except services.WorkshopError as error:
+        return bad_request(str(error))
+    if not request.htmx:
+        messages.success(request, f"Settled: {changed} cell{'s' if changed != 1 else ''} changed.")
+        return redirect(workshop)
+    workshop.refresh_from_db(fields=["state", "revealed", "version", "stage", "closed_at"])
+    context = board_context(request, workshop) | {"settled_changed": changed}
+    board = render(request, f"{PAGE}#board", context).content
+    done = render(request, f"{PREVIEW}#done", context).content
+    return HttpResponse(board + done)
+
+
 @require_POST
 @login_required
 def settle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Put the majority (or the facilitator's pick) into the matrix: everywhere, for one
-    activity, or for one cell."""
+    """Put the majority (or the facilitator's pick) into the matrix: everywhere (the plan its
+    preview showed), for one activity, or for one cell."""
     workshop = workshop_for_user(request.user, slug, pk)
     form = SettleForm(request.POST, scheme=workshop.matrix.scheme_definition)
     if not form.is_valid():
         return bad_request(form_errors(form))
-    board = selectors.board(workshop)
     activity_id, role_id, code = (form.cleaned_data[k] for k in ("activity", "role", "code"))
-    rows = board.rows
-    if activity_id:
-        rows = [row for row in rows if row.activity.pk == activity_id]
-        if not rows:
-            return bad_request("That activity is not part of this workshop.", status=404)
+    if not activity_id:
+        return _settle_all(request, workshop, form)
+    board = selectors.board(workshop)
+    rows = [row for row in board.rows if row.activity.pk == activity_id]
+    if not rows:
+        return bad_request("That activity is not part of this workshop.", status=404)
     cells = []
     for row in rows:
         for cell in row.cells:
