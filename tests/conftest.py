@@ -1,4 +1,6 @@
 import itertools
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -98,3 +100,44 @@ def team(user):
 def client_in(client, user):
     client.force_login(user)
     return client
+
+
+# The browser tests' one Chromium (tests/browser/conftest.py has the rest): defined here, once,
+# because Playwright's sync API keeps an event loop running in this thread for as long as it is
+# open, and a second one started by another folder's copy of the fixture would refuse to run.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Playwright's sync API runs an event loop in this thread; Django's async-safety check would
+# otherwise refuse the ORM calls the tests make between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _missing(what: str):
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI for the browser tests", pytrace=False)
+    pytest.skip(f"{what} not found: browser tests skipped (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _missing(str(CHROMIUM))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()

@@ -4,53 +4,16 @@ Playwright cannot download browsers here; it drives Debian's /usr/bin/chromium. 
 missing, the tests are skipped with a plain message, except in CI (CI=true), where they fail.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
 from apps.exchange.seeding import sample_matrix_ensure, sample_team_join, seed_reference_content
 from tests.asgi_server import AsgiServer
-from tests.conftest import make_user
+from tests.conftest import CHROMIUM, IN_CI, _missing, make_user  # noqa: F401 (used here and by others)
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-# Playwright's sync API runs an event loop in this thread; Django's async-safety check would
-# otherwise refuse the ORM calls the tests make between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def _missing(what: str):
-    if IN_CI:
-        pytest.fail(f"{what} is required in CI for the browser tests", pytrace=False)
-    pytest.skip(f"{what} not found: browser tests skipped (apt-get install -y chromium)")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        _missing(str(CHROMIUM))
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

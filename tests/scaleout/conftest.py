@@ -34,7 +34,6 @@ import pytest
 from bench.client import BenchError, Session
 from bench.server import Server
 from bench.stack import NGINX, PROXY_ADDRESS, Nginx, TcpProxy
-from tests.browser.conftest import browser  # noqa: F401 (the session's Chromium, a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -271,7 +270,7 @@ def healthy(stack):
 
 
 @pytest.fixture
-def person(browser, healthy):  # noqa: F811
+def person(browser, healthy):
     """``person(name, base)``: a browser signed in as ``name`` through ``base`` (nginx's main
     site or a pinned one, in front of one instance), on the sample matrix, its stream
     connected."""

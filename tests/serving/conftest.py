@@ -5,7 +5,7 @@ the test process, with the recipes' options)."""
 import pytest
 
 from bench.client import Session
-from tests.browser.conftest import browser, server  # noqa: F401 (fixtures)
+from tests.browser.conftest import server  # noqa: F401 (a fixture)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ def one_minute(monkeypatch):
     them start again (and fail by the clock); every request here falls in the same minute."""
     monkeypatch.setattr(services, "_minute", lambda: 29_000_000)
 
+
 A = RACI.code_for(Kind.ACCOUNTABLE)
 R = RACI.code_for(Kind.RESPONSIBLE)
 

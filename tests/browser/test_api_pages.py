@@ -3,12 +3,12 @@ script and styles are our static files; nothing from a CDN), and the API tokens 
 
 import pytest
 
-from tests.browser.conftest import browser, login, run_axe, seeded, server  # noqa: F401
+from tests.browser.conftest import run_axe
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_interactive_docs_work_under_the_csp(browser, server, seeded):  # noqa: F811
+def test_the_interactive_docs_work_under_the_csp(browser, server, seeded):
     context = browser.new_context()
     page = context.new_page()
     problems, requests = [], []
@@ -25,7 +25,7 @@ def test_the_interactive_docs_work_under_the_csp(browser, server, seeded):  # no
     assert all(url.startswith(server.url) for url in requests), requests
 
 
-def test_the_tokens_page_makes_a_token_and_passes_axe(login, server):  # noqa: F811
+def test_the_tokens_page_makes_a_token_and_passes_axe(login, server):
     page = login("tia")
     page.goto(f"{server.url}/accounts/tokens/")
     page.get_by_label("Name").fill("Wiki page")
