@@ -18,6 +18,15 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# Every expect() waits for its condition, and long enough for a busy 2-core CI machine (the default
+# is 5 s): a test waits for what the person would see, never for a time. Speed is the bench's.
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture says what is missing
+    pass
+else:
+    expect.set_options(timeout=15_000)
+
 # Playwright's sync API runs an event loop in this thread; Django's async-safety check would
 # otherwise refuse the ORM calls the tests make between browser steps.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
