@@ -5,6 +5,7 @@ missing, the tests are skipped with a plain message, except in CI (CI=true), whe
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,17 @@ def login(browser, server, seeded):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def eventually(check, timeout: float = 15.0) -> bool:
+    """Whether ``check()`` comes true within ``timeout`` seconds, asked every 50 ms: for what the
+    server saves after the page moved on (a preference), which no locator can wait for."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def run_axe(page) -> list[dict]:
