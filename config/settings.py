@@ -436,6 +436,12 @@ for _name, _value in (
 # address must be able to join), and join attempts per minute from one browser session.
 WORKSHOP_JOINS_PER_MINUTE_PER_IP = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_IP", 30)
 WORKSHOP_JOINS_PER_MINUTE_PER_SESSION = env_int("WORKSHOP_JOINS_PER_MINUTE_PER_SESSION", 10)
+# Successful joins of one workshop from one address, ever: enough for a whole room behind one NAT.
+WORKSHOP_JOINS_PER_ADDRESS = env_int("WORKSHOP_JOINS_PER_ADDRESS", 300)
+if WORKSHOP_JOINS_PER_ADDRESS < 1:
+    raise ImproperlyConfigured(
+        f"WORKSHOP_JOINS_PER_ADDRESS={WORKSHOP_JOINS_PER_ADDRESS} must be 1 or more."
+    )
 # Where phones reach the app (e.g. http://192.168.1.20:8000), for the board's join address and QR
 # code; empty: the address the board was opened at. `make workshop` sets it to the detected one.
 WORKSHOP_JOIN_ORIGIN = os.environ.get("WORKSHOP_JOIN_ORIGIN", "")

@@ -192,6 +192,8 @@ ROUTES: dict[str, Route] = {
     "workshops:remove_participant": route(
         MATRIX_EDIT, pk="workshop.pk", participant_pk="participant.pk"
     ),
+    "workshops:remove_participants": route(MATRIX_EDIT, pk="workshop.pk"),
+    "workshops:set_capacity": route(MATRIX_EDIT, pk="workshop.pk"),
     "workshops:export": route(MATRIX_EDIT, pk="workshop.pk", fmt="fmt"),
     "workshops:join_start": route(public({200}, {OK})),
     "workshops:join": route(public({200}, {OK}), code="workshop.code"),

@@ -58,6 +58,7 @@ def workshop_change(sender, change: WorkshopChange, **kwargs) -> None:
         "revealed": change.revealed,
         "what": str(change.what),
         "participant": change.participant_id,
+        "participants": list(change.participant_ids),
     }
     publish(board_group(change.workshop_id), message)
     if change.for_ballots:

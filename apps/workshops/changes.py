@@ -7,6 +7,7 @@ A service calls ``announce`` inside the change's transaction. It raises the work
 never heard of. This app imports nothing of its listeners.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
@@ -23,7 +24,8 @@ class What(models.TextChoices):
     VOTE = "vote", "A vote"
     STATE = "state", "Voting paused, reopened or closed"
     REVEAL = "reveal", "Results shown or hidden"
-    REMOVED = "removed", "A participant removed"
+    REMOVED = "removed", "Participants removed"
+    CAPACITY = "capacity", "The cap on participants changed"
     SETTLED = "settled", "Cells settled into the matrix"
 
 
@@ -42,6 +44,7 @@ class WorkshopChange:
     revealed: bool  # whether participants see the group's answers, after the change
     what: What
     participant_id: int | None = None  # who joined, voted or was removed
+    participant_ids: tuple[int, ...] = ()  # who was removed, when several were at once
 
     @property
     def for_ballots(self) -> bool:
@@ -52,7 +55,13 @@ class WorkshopChange:
         return self.state == WorkshopState.CLOSED
 
 
-def announce(*, workshop_id: int, what: What, participant_id: int | None = None) -> WorkshopChange:
+def announce(
+    *,
+    workshop_id: int,
+    what: What,
+    participant_id: int | None = None,
+    participant_ids: Iterable[int] = (),
+) -> WorkshopChange:
     """Raise the workshop's counters and announce the change once it commits.
 
     Must run inside the change's transaction, so the counters move with it or not at all.
@@ -61,7 +70,14 @@ def announce(*, workshop_id: int, what: What, participant_id: int | None = None)
         raise RuntimeError("announce() belongs inside the transaction of the change it announces.")
     version, stage, state, revealed = _raise_counters(workshop_id, stage=what in FOR_BALLOTS)
     change = WorkshopChange(
-        workshop_id, version, stage, state, bool(revealed), What(what), participant_id
+        workshop_id,
+        version,
+        stage,
+        state,
+        bool(revealed),
+        What(what),
+        participant_id,
+        tuple(participant_ids),
     )
     announce_committed(change)
     return change

@@ -4,7 +4,14 @@ from apps.ids import IdField, IdMultipleChoiceField
 from apps.matrices.models import Matrix
 from apps.raci.schemes import Scheme
 
-from .models import CODE_ALPHABET, CODE_LENGTH, NONE, Participant, WorkshopState
+from .models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    MAX_PARTICIPANTS_LIMIT,
+    NONE,
+    Participant,
+    WorkshopState,
+)
 
 # The value a form sends for "this role has no part" (an empty value would read as "missing").
 NONE_VALUE = "none"
@@ -120,3 +127,37 @@ class RevealForm(forms.Form):
 
 class ExportForm(forms.Form):
     anonymous = forms.BooleanField(required=False)
+
+
+class CapacityForm(forms.Form):
+    max_participants = forms.IntegerField(
+        label="At most",
+        min_value=1,
+        max_value=MAX_PARTICIPANTS_LIMIT,
+        error_messages={
+            "required": "Say how many people may join.",
+            "invalid": "Type a whole number of people.",
+            "min_value": "Allow at least 1 participant.",
+            "max_value": f"Allow at most {MAX_PARTICIPANTS_LIMIT} participants.",
+        },
+    )
+
+
+class RemoveForm(forms.Form):
+    """Those ticked on the board, or everyone who has answered nothing yet."""
+
+    participants = IdMultipleChoiceField(queryset=None, required=False)
+    unanswered = forms.BooleanField(required=False)
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = workshop.participants.filter(removed_at__isnull=True)
+        self.fields["participants"].error_messages["invalid_choice"] = (
+            "Someone you ticked has left the workshop already; look at the list again."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("participants") and not data.get("unanswered"):
+            raise forms.ValidationError("Tick the participants to remove.")
+        return data

@@ -18,6 +18,9 @@ CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 CODE_LENGTH = 6
 # The letter a participant chose for "this role has no part in this activity".
 NONE = ""
+# A workshop's cap on participants: its default, and the most a facilitator may set.
+MAX_PARTICIPANTS_DEFAULT = 300
+MAX_PARTICIPANTS_LIMIT = 2000
 
 
 class WorkshopState(models.TextChoices):
@@ -57,6 +60,10 @@ class Workshop(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The most people in the workshop at once, set by the facilitator on the board: a code read
+    # out in a room can leak, and a stuffed workshop is a board nobody can read.
+    max_participants = models.PositiveIntegerField(default=MAX_PARTICIPANTS_DEFAULT)
+    max_participants_limit = MAX_PARTICIPANTS_LIMIT  # for the board's form
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -70,6 +77,10 @@ class Workshop(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(state__in=WorkshopState.values), name="workshop_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_participants__range=(1, MAX_PARTICIPANTS_LIMIT)),
+                name="workshop_max_participants_range",
             ),
         ]
 
@@ -105,6 +116,9 @@ class Participant(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     # Activities they answered (set any role on), kept by the vote's transaction (services.py).
     answered = models.PositiveIntegerField(default=0)
+    # A keyed hash of the address they joined from (not the address): joins per address are
+    # capped per workshop (settings.WORKSHOP_JOINS_PER_ADDRESS), removed participants included.
+    joined_from = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["joined_at", "pk"]

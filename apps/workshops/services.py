@@ -6,6 +6,8 @@ after it commits. Settling goes into the matrix only through
 workshop decided, as it does for the editor.
 """
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable
 
@@ -21,6 +23,7 @@ from .changes import What, announce
 from .models import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    MAX_PARTICIPANTS_LIMIT,
     NONE,
     JoinAttempt,
     Participant,
@@ -39,6 +42,14 @@ class WorkshopError(ValueError):
 
 class RateLimited(WorkshopError):
     pass
+
+
+class JoinCapped(WorkshopError):
+    """The workshop is full, or its address has joined it as often as it may."""
+
+    def __init__(self, message: str, *, full: bool):
+        super().__init__(message)
+        self.full = full
 
 
 def new_code() -> str:
@@ -89,27 +100,83 @@ def _announced(workshop: Workshop, change) -> None:
     workshop.version, workshop.stage = change.version, change.stage
 
 
-def participant_join(*, workshop: Workshop, name: str) -> Participant:
-    """A new participant with a fresh secret token (the caller keeps it in the session)."""
+def address_key(ip: str) -> str:
+    """What a participant row keeps of the address they joined from: a keyed hash."""
+    return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def participant_join(*, workshop: Workshop, name: str, ip: str = "") -> Participant:
+    """A new participant with a fresh secret token (the caller keeps it in the session).
+
+    Refused (JoinCapped) when the workshop has its ``max_participants`` in it, or when ``ip``
+    has joined it ``WORKSHOP_JOINS_PER_ADDRESS`` times (removed participants count: removing
+    and joining again cannot go round the cap). Counted under the workshop's row lock, so
+    every process sees the same counts and two joins cannot both take the last place.
+    """
     name = " ".join(name.split())
     if not name:
         raise WorkshopError("Type the name the others know you by.")
     if workshop.is_closed:
         raise WorkshopError("This workshop has closed.")
-    taken = workshop.participants.filter(removed_at__isnull=True, name__iexact=name).exists()
-    if not taken:
-        try:
-            with transaction.atomic():
-                participant = Participant.objects.create(
-                    workshop=workshop, name=name, token=secrets.token_urlsafe(32)
-                )
-                announce(workshop_id=workshop.pk, what=What.JOINED, participant_id=participant.pk)
-                return participant
-        except IntegrityError:  # somebody took the name a moment ago
-            pass
-    raise WorkshopError(
+    joined_from = address_key(ip) if ip else ""
+    taken = WorkshopError(
         f"Someone has already joined as “{name}”; add an initial or choose another name."
     )
+    try:
+        with transaction.atomic():
+            cap = (
+                Workshop.objects.select_for_update()
+                .values_list("max_participants", flat=True)
+                .get(pk=workshop.pk)
+            )
+            _check_caps(workshop, cap=cap, joined_from=joined_from)
+            if workshop.participants.filter(removed_at__isnull=True, name__iexact=name).exists():
+                raise taken
+            participant = Participant.objects.create(
+                workshop=workshop,
+                name=name,
+                token=secrets.token_urlsafe(32),
+                joined_from=joined_from,
+            )
+            announce(workshop_id=workshop.pk, what=What.JOINED, participant_id=participant.pk)
+            return participant
+    except IntegrityError:  # somebody took the name a moment ago
+        raise taken from None
+
+
+def _check_caps(workshop: Workshop, *, cap: int, joined_from: str) -> None:
+    if workshop_is_full(workshop, cap=cap):
+        raise JoinCapped(workshop_full_message(cap), full=True)
+    limit = settings.WORKSHOP_JOINS_PER_ADDRESS
+    if joined_from and workshop.participants.filter(joined_from=joined_from).count() >= limit:
+        raise JoinCapped(
+            f"{limit} people have already joined this workshop from your network, the most it "
+            "allows; ask the facilitator.",
+            full=False,
+        )
+
+
+def workshop_is_full(workshop: Workshop, *, cap: int | None = None) -> bool:
+    cap = workshop.max_participants if cap is None else cap
+    return workshop.participants.filter(removed_at__isnull=True).count() >= cap
+
+
+def workshop_full_message(cap: int) -> str:
+    return (
+        f"This workshop is full: {cap} {'person has' if cap == 1 else 'people have'} joined, "
+        "the most the facilitator allows. Ask them to make room."
+    )
+
+
+@transaction.atomic
+def workshop_set_capacity(*, workshop: Workshop, max_participants: int) -> Workshop:
+    """Set how many people may be in the workshop at once (those already in it stay)."""
+    if not 1 <= max_participants <= MAX_PARTICIPANTS_LIMIT:
+        raise WorkshopError(f"Allow between 1 and {MAX_PARTICIPANTS_LIMIT} participants.")
+    workshop.max_participants = max_participants
+    workshop.save(update_fields=["max_participants"])
+    _announced(workshop, announce(workshop_id=workshop.pk, what=What.CAPACITY))
+    return workshop
 
 
 @transaction.atomic
@@ -122,6 +189,27 @@ def participant_remove(*, participant: Participant) -> None:
     participant.removed_at = timezone.now()
     participant.answered = 0
     participant.save(update_fields=["removed_at", "answered"])
+
+
+@transaction.atomic
+def participants_remove(*, workshop: Workshop, participant_ids: Iterable[int]) -> int:
+    """Remove several participants of ``workshop`` and their votes at once, announced once;
+    return how many were removed (ids not of this workshop, or removed already, are ignored)."""
+    # As in participant_join: the workshop's row first (no vote, join or removal of theirs
+    # slips in between), then who is still there to remove.
+    Workshop.objects.select_for_update().filter(pk=workshop.pk).values_list("pk").first()
+    ids = list(
+        workshop.participants.filter(
+            pk__in=set(participant_ids), removed_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    change = announce(workshop_id=workshop.pk, what=What.REMOVED, participant_ids=ids)
+    votes_uncount(participant_ids=ids, workshop_id=workshop.pk)
+    Participant.objects.filter(pk__in=ids).update(removed_at=timezone.now(), answered=0)
+    _announced(workshop, change)
+    return len(ids)
 
 
 @transaction.atomic

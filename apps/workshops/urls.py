@@ -22,6 +22,16 @@ urlpatterns = [
         name="remove_participant",
     ),
     path(
+        "m/<slug:slug>/workshops/<id:pk>/participants/remove/",
+        facilitator.remove_participants,
+        name="remove_participants",
+    ),
+    path(
+        "m/<slug:slug>/workshops/<id:pk>/capacity/",
+        facilitator.set_capacity,
+        name="set_capacity",
+    ),
+    path(
         "m/<slug:slug>/workshops/<id:pk>/export.<str:fmt>",
         facilitator.export,
         name="export",

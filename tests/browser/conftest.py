@@ -4,6 +4,7 @@ Playwright cannot download browsers here; it drives Debian's /usr/bin/chromium. 
 missing, the tests are skipped with a plain message, except in CI (CI=true), where they fail.
 """
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from tests.conftest import CHROMIUM, IN_CI, _missing, make_user  # noqa: F401 (u
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Every expect() waits for its condition, and long enough for a busy 2-core CI machine (the default
+# is 5 s): a test waits for what the person would see, never for a time. Speed is the bench's.
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture says what is missing
+    pass
+else:
+    expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +66,17 @@ def login(browser, server, seeded):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def eventually(check, timeout: float = 15.0) -> bool:
+    """Whether ``check()`` comes true within ``timeout`` seconds, asked every 50 ms: for what the
+    server saves after the page moved on (a preference), which no locator can wait for."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def run_axe(page) -> list[dict]:

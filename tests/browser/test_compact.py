@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from apps.accounts.models import Preferences
 
+from .conftest import eventually
 from .test_pages import shoot
 
 pytestmark = pytest.mark.browser
@@ -38,8 +39,7 @@ def test_the_compact_view_shows_18_rows_on_a_laptop_and_is_remembered(login, ser
     expect(toggle).to_have_attribute("aria-pressed", "true")
     assert rows_in_view(page) >= 18 > comfortable
     expect(page.locator("#summary > details")).not_to_have_attribute("open", "")
-    page.wait_for_timeout(300)
-    assert Preferences.objects.get(user__username="cora").compact_grid is True
+    assert eventually(lambda: Preferences.objects.get(user__username="cora").compact_grid)
 
     # Remembered: a new page comes compact; a description shows on hover, and stays readable.
     page.reload()
@@ -62,5 +62,4 @@ def test_the_compact_view_shows_18_rows_on_a_laptop_and_is_remembered(login, ser
     toggle = page.get_by_role("button", name="Compact view")
     toggle.click()
     expect(page.locator("main.compact")).to_have_count(0)
-    page.wait_for_timeout(300)
-    assert Preferences.objects.get(user__username="cora").compact_grid is False
+    assert eventually(lambda: not Preferences.objects.get(user__username="cora").compact_grid)

@@ -483,6 +483,31 @@ def test_a_removed_participant_is_told_and_hears_nothing_more(world):
     assert [m["t"] for m in refused] == ["closed", "__closed__"] and refused[0]["removed"]
 
 
+def test_everyone_removed_at_once_is_told_by_the_one_announcement(world):
+    workshop = world["workshop"]
+    cookies = {}
+    for name in ("Ann", "Bob", "Cy"):
+        cookies[name], _ = joined(workshop, name)
+    gone = list(workshop.participants.filter(name__in=["Ann", "Cy"]).values_list("pk", flat=True))
+
+    async def scenario():
+        stage = f"stage={(await fresh(workshop)).stage}&step=1"
+        streams = {name: ballot(workshop, cookie, stage) for name, cookie in cookies.items()}
+        for stream in streams.values():
+            await stream.open()
+            await stream.until("hello")
+        await in_thread(services.participants_remove, workshop=workshop, participant_ids=gone)
+        ends = [await ended(streams[name]) for name in ("Ann", "Cy")]
+        bob_heard = await streams["Bob"].all(0.4)
+        await streams["Bob"].close()
+        return ends, bob_heard
+
+    ends, bob_heard = run(scenario)
+    for closed, end in ends:
+        assert closed["removed"] is True and end["code"] == consumers.NO_ACCESS
+    assert [m["t"] for m in bob_heard] == ["stage"]
+
+
 def test_removing_someone_after_the_reveal_sends_the_others_the_results_without_them(world):
     workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
     _, ann = joined(workshop, "Ann")

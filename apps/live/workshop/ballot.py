@@ -121,7 +121,8 @@ class BallotConsumer(WorkshopStream):
             await self.end_closed()
 
     async def workshop_changed(self, event: dict) -> None:
-        if event["what"] == What.REMOVED and event["participant"] == self.participant_id:
+        removed = {event["participant"], *event.get("participants", ())}
+        if event["what"] == What.REMOVED and self.participant_id in removed:
             await self.end_removed()
             return
         await self.send_stage(event["stage"], event["state"], event["revealed"])

@@ -23,7 +23,7 @@ from apps.workshops.models import Workshop
 from apps.workshops.regions import board_context
 
 PAGE = "workshops/facilitate.html"
-PANELS = ("disagree", "overall", "conflicts", "confusion", "settle_all")
+PANELS = ("disagree", "overall", "conflicts", "confusion", "settle_all", "capacity")
 CONFUSION_FULL = 30.0  # seconds between full readings of the role confusion
 
 
@@ -86,6 +86,7 @@ def _panel_keys(board: selectors.Board) -> dict[str, tuple]:
             for p in board.confusion[:6]
         ),
         "settle_all": (bool(board.answered_rows),),
+        "capacity": (board.workshop.max_participants,),
     }
 
 

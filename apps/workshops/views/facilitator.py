@@ -13,7 +13,9 @@ from apps.matrices.access import matrix_for_user
 from .. import exports, selectors, services, settling
 from ..access import workshop_for_user
 from ..forms import (
+    CapacityForm,
     ExportForm,
+    RemoveForm,
     RevealForm,
     SettleForm,
     SettlePreviewForm,
@@ -81,7 +83,9 @@ def board_live(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _changed(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     if not request.htmx:
         return redirect(workshop)
-    workshop.refresh_from_db(fields=["state", "revealed", "version", "stage", "closed_at"])
+    workshop.refresh_from_db(
+        fields=["state", "revealed", "version", "stage", "closed_at", "max_participants"]
+    )
     return render(request, f"{PAGE}#board", board_context(request, workshop))
 
 
@@ -171,6 +175,46 @@ def _settle_all(request: HttpRequest, workshop: Workshop, form: SettleForm) -> H
     board = render(request, f"{PAGE}#board", context).content
     done = render(request, f"{PREVIEW}#done", context).content
     return HttpResponse(board + done)
+
+
+@require_POST
+@login_required
+def remove_participants(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Remove those ticked on the board, or everyone who has answered nothing, at once."""
+    workshop = workshop_for_user(request.user, slug, pk)
+    form = RemoveForm(request.POST, workshop=workshop)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    chosen = {p.pk for p in form.cleaned_data["participants"]}
+    if form.cleaned_data["unanswered"]:
+        live = workshop.participants.filter(removed_at__isnull=True, answered=0)
+        chosen |= set(live.values_list("pk", flat=True))
+    removed = services.participants_remove(workshop=workshop, participant_ids=chosen)
+    if not removed:
+        return bad_request("Everyone here has answered something: nobody was removed.", status=409)
+    if not request.htmx:
+        messages.success(
+            request,
+            f"{removed} participant{'s' if removed != 1 else ''} removed from the workshop.",
+        )
+    return _changed(request, workshop)
+
+
+@require_POST
+@login_required
+def set_capacity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """How many people may be in the workshop at once."""
+    workshop = workshop_for_user(request.user, slug, pk)
+    form = CapacityForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form_errors(form))
+    try:
+        services.workshop_set_capacity(
+            workshop=workshop, max_participants=form.cleaned_data["max_participants"]
+        )
+    except services.WorkshopError as error:
+        return bad_request(str(error))
+    return _changed(request, workshop)
 
 
 @require_POST

@@ -84,6 +84,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         return _join_page(request, context, status=404)
     form = NameForm(request.POST if request.method == "POST" else None)
     context = {"workshop": workshop, "form": form}
+    if request.method == "GET" and services.workshop_is_full(workshop):
+        return _join_page(request, {**context, "full": _full(workshop)})
     if request.method == "POST":
         try:
             _check_rate(request)
@@ -94,8 +96,12 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             return _join_page(request, context, status=400)
         try:
             participant = services.participant_join(
-                workshop=workshop, name=form.cleaned_data["name"]
+                workshop=workshop, name=form.cleaned_data["name"], ip=_address(request)
             )
+        except services.JoinCapped as capped:
+            if capped.full:
+                return _join_page(request, {**context, "full": str(capped)}, status=409)
+            return _join_page(request, {**context, "error": str(capped)}, status=429)
         except services.WorkshopError as error:
             _failed(request)
             form.add_error("name", str(error))
@@ -103,6 +109,10 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         remember_participant(request, participant)
         return redirect("workshops:ballot", code=code)
     return _join_page(request, context)
+
+
+def _full(workshop: Workshop) -> str:
+    return services.workshop_full_message(workshop.max_participants)
 
 
 def _gone(code: str) -> str:
