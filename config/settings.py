@@ -328,7 +328,7 @@ else:
 
 # Open live streams (apps/live/gate.py), per server process: per visitor's address (a room of
 # phones behind one NAT shares one), and per browser session (its tabs).
-LIVE_STREAMS_PER_ADDRESS = env_int("LIVE_STREAMS_PER_ADDRESS", 200)
+LIVE_STREAMS_PER_ADDRESS = env_int("LIVE_STREAMS_PER_ADDRESS", 400)
 LIVE_STREAMS_PER_SESSION = env_int("LIVE_STREAMS_PER_SESSION", 20)
 for _name in ("LIVE_STREAMS_PER_ADDRESS", "LIVE_STREAMS_PER_SESSION"):
     if globals()[_name] < 1:
