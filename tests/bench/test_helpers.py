@@ -157,7 +157,8 @@ def test_the_committed_baseline_covers_every_count_of_a_run(vendor):
     # The stored counts meet the targets: no baseline that would let a regression through.
     assert len({baseline[f"matrix_page/{size}"] for size in sizes}) == 1
     assert max(baseline[f"matrix_page/{size}"] for size in sizes) <= 12
-    assert max(baseline[f"cell_update/{size}"] for size in sizes) <= 7
+    # 8: the cell's 7, and the team's webhooks looked up after commit (apps/webhooks).
+    assert max(baseline[f"cell_update/{size}"] for size in sizes) <= 8
 
 
 def test_the_summary_says_how_far_each_figure_is_from_its_target():
