@@ -214,6 +214,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Which open page a change came from (X-Raci-Client), for the live layer's broadcast.
     "apps.live.origin.OriginMiddleware",
+    # The API's 405 as JSON, as its other errors are (apps/api/middleware.py).
+    "apps.api.middleware.method_not_allowed_as_json",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

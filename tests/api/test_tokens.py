@@ -160,3 +160,11 @@ def test_the_api_never_takes_a_password_so_the_login_throttle_holds(world, clien
     assert client.get("/api/v1/me").status_code == 401
     response = client.post("/api/v1/matrices", {"title": "x"}, content_type="application/json")
     assert response.status_code == 401
+
+
+def test_a_method_an_address_does_not_take_is_a_json_405_with_allow(world):
+    api = Api(token_for(world.owner))
+    response = api.call("DELETE", "me")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]
