@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from apps.matrices.changes import matrix_lock
 from apps.matrices.models import Matrix
 from apps.matrices.services import EditError
 from apps.notices.letters import as_rows, differences, fingerprint, from_rows, letters_of
@@ -119,6 +120,10 @@ def agreement_answer(
     changed since, nothing is recorded and they are asked to look again."""
     if person.user_id != by.pk:
         raise EditError("You can only answer for yourself.")
+    # The matrix's row, as its changes take it: the letters read here stay the ones answered
+    # until this commits, and two last answers at once are counted one after the other (else
+    # neither sees the other's, and the matrix never announces that everyone agreed).
+    matrix_lock(matrix)
     if person.pk not in {p.pk for p in holders_of(matrix)}:
         raise EditError("You hold no role in this matrix.")
     letters = letters_of(matrix.pk, [person.pk])[person.pk]
@@ -164,6 +169,7 @@ def agreement_record(*, matrix: Matrix, person: Person, by, meeting_on: dt.date)
     letters as they are now."""
     if person.has_account:
         raise EditError(f"{person.display_name} answers for themselves.")
+    matrix_lock(matrix)  # as agreement_answer does
     if person.pk not in {p.pk for p in holders_of(matrix)}:
         raise EditError(f"{person.display_name} holds no role in this matrix.")
     letters = letters_of(matrix.pk, [person.pk])[person.pk]
