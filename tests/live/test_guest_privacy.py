@@ -160,9 +160,12 @@ def test_visitors_are_not_told_of_each_other(shared):
         second = await Stream(world["path"]).open()
         hello = await second.until("hello")
         joined = [await owner.until("join"), await owner.until("join")]
-        return hello, joined, [m["t"] for m in await first.all(0.3)]
+        return hello, joined, await first.all(0.3)
 
     hello, joined, first_heard = run(scenario)
     assert [m["name"] for m in hello["roster"]] == ["A team member"]
     assert [m["member"]["name"] for m in joined] == ["Guest", "Guest"]
-    assert "join" not in first_heard
+    # The owner's own coming may still reach the first visitor (through Redis, a moment after it
+    # joined), as "A team member"; the second visitor's never does.
+    told = [m["member"]["name"] for m in first_heard if m["t"] == "join"]
+    assert set(told) <= {"A team member"}
