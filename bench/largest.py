@@ -47,7 +47,11 @@ def _upload(session: Session, data: bytes) -> tuple[float, float, str]:
     """Upload, preview, confirm: (ms to the preview, ms to the matrix, the matrix's path)."""
     form = session.expect(session.get("/import/"), 200)
     token = form.csrf_token() or ""
-    team = re.search(rb'name="team" value="([^"]*)"', form.body)
+    # One team: a hidden field; several (the bench user is in the sample team too): a select,
+    # whose first option is the user's own team.
+    team = re.search(rb'name="team" value="([^"]*)"', form.body) or re.search(
+        rb'<select name="team"[^>]*>\s*<option value="([^"]+)"', form.body
+    )
     fields = {"csrfmiddlewaretoken": token, "title": f"Largest {secrets.token_hex(3)}"}
     fields["team"] = team.group(1).decode() if team else ""
     body, content_type = _multipart(fields, "file", "largest.csv", data)
