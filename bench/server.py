@@ -63,6 +63,11 @@ def production_environment(db_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "HTTPS": "false",
         "LOG_LEVEL": "WARNING",
+        # The fan-out's 300 watchers are one browser session from one address, and a room's 300
+        # participants one address: the per-visitor stream caps (docs/deploy.md) are for the
+        # internet, not for the bench's own clients.
+        "LIVE_STREAMS_PER_SESSION": "2000",
+        "LIVE_STREAMS_PER_ADDRESS": "2000",
     }
 
 
