@@ -23,7 +23,11 @@ process (docs/deploy.md: threaded WSGI workers for pages, ``config.serving.AsgiW
   closes its connection after each request and each database hop of a stream (CONN_MAX_AGE 0),
   so every vote paid for it, one after the other: the embedded default topped out at about 35
   votes a second. ``hold_sqlite_open`` keeps one idle connection per process (the workshop
-  server and the worker class call it).
+  server and the worker class call it, through ``stream_process_ready``).
+- **A process's streams keep one connection.** Their database hops all run on one thread; with
+  ``CONN_MAX_AGE`` 0 each hop opened and closed a connection (a fifth of a busy process's CPU
+  on SQLite, a backend forked per hop on PostgreSQL). ``stream_process_ready`` tells
+  apps/live/hop.py to keep that thread's connection (checked before reuse on PostgreSQL).
 - **The app keeps an idle connection longer than the proxy does.** nginx reuses kept-alive
   upstream connections for ``keepalive_timeout`` (config/nginx/raci.conf: 60 s); the app must
   not close them first, or nginx sends a request down a connection the app is closing and
@@ -118,6 +122,15 @@ def hold_sqlite_open() -> None:
     _held.append(connection)
 
 
+def stream_process_ready() -> None:
+    """What a process serving the streams does once Django is set up: holds SQLite open, and
+    keeps one connection for its streams' database hops (apps/live/hop.py)."""
+    from apps.live.hop import keep_connections
+
+    hold_sqlite_open()
+    keep_connections()
+
+
 class AsgiWorker(UvicornWorker):
     """gunicorn's uvicorn worker with the limits above: ``-k config.serving.AsgiWorker``."""
 
@@ -131,4 +144,4 @@ class AsgiWorker(UvicornWorker):
 
     def load_wsgi(self):
         super().load_wsgi()  # in the worker's process, Django set up by config.asgi
-        hold_sqlite_open()
+        stream_process_ready()

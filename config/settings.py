@@ -112,6 +112,10 @@ def database_from_url(url: str, *, max_age: int = 0) -> dict:
         # the error page instead. `?connect_timeout=N` in DATABASE_URL sets another.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
         config["CONN_MAX_AGE"] = max_age
+        # A kept connection (WSGI threads; the streams' thread, apps/live/hop.py) is checked
+        # once before each request or stream hop reuses it, so that a PostgreSQL restarted
+        # meanwhile costs a reconnect, not a failed request. A new connection is not checked.
+        config["CONN_HEALTH_CHECKS"] = True
     else:
         raise ImproperlyConfigured(
             f"DATABASE_URL={url!r} uses an unsupported database; use sqlite:///path "

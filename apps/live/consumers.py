@@ -17,9 +17,10 @@ import logging
 import re
 import secrets
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+
+from apps.live.hop import database_hop
 
 from . import presence, watch
 from .access import SHARED, VIEW, Audience, audience_for_session, audience_for_token
@@ -123,10 +124,10 @@ class MatrixConsumer(AsyncWebsocketConsumer):
     async def authorize(self) -> Audience | None:
         kwargs = self.scope["url_route"]["kwargs"]
         if "token" in kwargs:
-            return await database_sync_to_async(audience_for_token)(kwargs["token"])
+            return await database_hop(audience_for_token)(kwargs["token"])
         cookies = self.scope.get("cookies", {})
         session_key = cookies.get(settings.SESSION_COOKIE_NAME)
-        return await database_sync_to_async(audience_for_session)(session_key, kwargs["slug"])
+        return await database_hop(audience_for_session)(session_key, kwargs["slug"])
 
     async def __call__(self, scope, receive, send):
         # However the stream ends (a handler that raised, the server shutting down), it leaves
@@ -161,8 +162,9 @@ class MatrixConsumer(AsyncWebsocketConsumer):
                 logger.debug("Could not remove %s from the presence list", self.member.id)
 
     # Channels runs Django's close_old_connections() in a thread before every message it
-    # dispatches; these handlers touch the database only through database_sync_to_async, which
-    # does that itself. Skipping it keeps a change's fan-out to many streams off that thread.
+    # dispatches; these handlers touch the database only through database_hop
+    # (apps/live/hop.py), which does that itself. Skipping it keeps a change's fan-out to many
+    # streams off that thread.
     async def dispatch(self, message):
         handler = getattr(self, message["type"].replace(".", "_"), None)
         if handler is None:

@@ -10,8 +10,7 @@ import asyncio
 import json
 from collections import OrderedDict
 
-from channels.db import database_sync_to_async
-
+from apps.live.hop import database_hop
 from apps.matrices.changes import Action
 from apps.matrices.models import Matrix
 from apps.matrices.regions import change_regions, page_regions
@@ -31,7 +30,7 @@ async def rendered(key: tuple, render) -> str:
         while len(_renders) > KEPT:
             _renders.popitem(last=False)
         try:
-            future.set_result(await database_sync_to_async(render)())
+            future.set_result(await database_hop(render)())
         except BaseException as error:
             _renders.pop(key, None)
             future.set_exception(error)

@@ -12,8 +12,7 @@ A whole ballot is drawn only when the page asks for it (``sync``).
 import asyncio
 import logging
 
-from channels.db import database_sync_to_async
-
+from apps.live.hop import database_hop
 from apps.workshops.changes import What
 from apps.workshops.models import Workshop, WorkshopState
 from apps.workshops.votes import VoteRefused
@@ -48,7 +47,7 @@ class BallotConsumer(WorkshopStream):
 
     async def open(self) -> bool:
         code = self.scope["url_route"]["kwargs"]["code"]
-        participant, frame = await database_sync_to_async(opening)(self.session_key(), code)
+        participant, frame = await database_hop(opening)(self.session_key(), code)
         if participant is None:
             await self.end("This browser has not joined the workshop.", NO_ACCESS)
             return False
@@ -100,7 +99,7 @@ class BallotConsumer(WorkshopStream):
         return row or (0, WorkshopState.CLOSED, False)
 
     async def catch_up(self) -> None:
-        stage, state, revealed = await database_sync_to_async(self.current_stage)()
+        stage, state, revealed = await database_hop(self.current_stage)()
         await self.send_json({"t": "hello", "stage": stage})
         if stage > self.sent:
             await self.send_stage(stage, state, revealed)
@@ -165,7 +164,7 @@ class BallotConsumer(WorkshopStream):
                 return  # drawn before the change it was asked for: the tick tries again
 
     async def sync(self) -> None:
-        stage, _, _ = await database_sync_to_async(self.current_stage)()
+        stage, _, _ = await database_hop(self.current_stage)()
         self.want(stage, force=True)
 
     # -- From the page ---------------------------------------------------------------------------
@@ -226,7 +225,7 @@ class BallotConsumer(WorkshopStream):
             await self.refuse_vote(n, 400, BAD_CELL)
             return
         try:
-            change = await database_sync_to_async(record)(self.frame, *cell)
+            change = await database_hop(record)(self.frame, *cell)
         except VoteRefused as refused:
             await self.refuse_vote(n, refused.status, refused.reason)
             return
@@ -245,7 +244,7 @@ class BallotConsumer(WorkshopStream):
 
     async def recheck(self, lost: bool = False) -> bool:
         code = self.scope["url_route"]["kwargs"]["code"]
-        participant, frame = await database_sync_to_async(opening)(self.session_key(), code)
+        participant, frame = await database_hop(opening)(self.session_key(), code)
         if participant is None or participant.pk != self.participant_id:
             await self.end("This browser has left the workshop.", NO_ACCESS)
             return False

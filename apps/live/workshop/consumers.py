@@ -17,11 +17,11 @@ import asyncio
 import json
 import logging
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import QueryDict
 
+from apps.live.hop import database_hop
 from apps.workshops.models import Workshop
 
 from .. import watch
@@ -104,7 +104,7 @@ class WorkshopStream(AsyncWebsocketConsumer):
         except Exception:
             logger.warning("Could not leave a workshop stream's groups (Redis unreachable)")
 
-    # As MatrixConsumer: the handlers reach the database only through database_sync_to_async.
+    # As MatrixConsumer: the handlers reach the database only through database_hop.
     async def dispatch(self, message):
         handler = getattr(self, message["type"].replace(".", "_"), None)
         if handler is None:
@@ -215,7 +215,7 @@ class BoardConsumer(WorkshopStream):
         self.request = page_request(self.scope)
         facilitator = None
         if self.request is not None:
-            facilitator = await database_sync_to_async(facilitator_for_session)(
+            facilitator = await database_hop(facilitator_for_session)(
                 self.session_key(), kwargs["slug"], kwargs["pk"]
             )
         if facilitator is None:
@@ -233,7 +233,7 @@ class BoardConsumer(WorkshopStream):
         return [board_group(self.workshop_id), user_group(self.facilitator.user_id)]
 
     async def catch_up(self) -> None:
-        version, self.stage = await database_sync_to_async(self.current_counters)()
+        version, self.stage = await database_hop(self.current_counters)()
         await self.send_json({"t": "hello", "v": version})
         self.want(version)
         # Each open ballot answers with the stage it shows (ballot.py, stage_ask).
@@ -306,11 +306,11 @@ class BoardConsumer(WorkshopStream):
         self.want(event["version"])
 
     async def sync(self) -> None:
-        self.want(await database_sync_to_async(self.current_version)(), force=True)
+        self.want(await database_hop(self.current_version)(), force=True)
 
     async def recheck(self, lost: bool = False) -> bool:
         kwargs = self.scope["url_route"]["kwargs"]
-        facilitator = await database_sync_to_async(facilitator_for_session)(
+        facilitator = await database_hop(facilitator_for_session)(
             self.session_key(), kwargs["slug"], kwargs["pk"]
         )
         if facilitator is None:

@@ -19,9 +19,9 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from channels.db import database_sync_to_async
 from django.http import HttpRequest
 
+from apps.live.hop import database_hop
 from apps.matrices.selectors import matrix_structure
 from apps.workshops.models import Participant, Workshop, WorkshopState
 from apps.workshops.regions import ballot_html
@@ -105,7 +105,7 @@ async def _whole(board: _Board, snap: deltas.Snapshot, request: HttpRequest) -> 
     if future is None:
         future = board.wholes[key] = board.loop.create_future()
         try:
-            future.set_result(await database_sync_to_async(deltas.whole)(snap, request))
+            future.set_result(await database_hop(deltas.whole)(snap, request))
         except Exception as error:
             del board.wholes[key]
             future.set_exception(error)
@@ -121,7 +121,7 @@ async def _redraw(board: _Board, delay: float, workshop_id: int) -> None:
         board.waiting = None  # from here on, a new change waits for the next redraw
         board.started = asyncio.get_running_loop().time()
         previous = board.latest
-        snap, delta = await database_sync_to_async(deltas.draw)(workshop_id, previous)
+        snap, delta = await database_hop(deltas.draw)(workshop_id, previous)
     except asyncio.CancelledError:
         if board.waiting is future:
             board.waiting = None
@@ -162,7 +162,7 @@ def forget() -> None:
 async def ballot_message(participant_id: int, *, step: int | None, grid: bool) -> Drawn:
     """The participant's ballot as it is now, at ``step`` or as the whole grid; ``text`` is None
     when the participant has been removed (or the workshop deleted)."""
-    return await database_sync_to_async(draw_ballot)(participant_id, step, grid)
+    return await database_hop(draw_ballot)(participant_id, step, grid)
 
 
 def draw_ballot(participant_id: int, step: int | None, grid: bool) -> Drawn:
@@ -207,7 +207,7 @@ async def results_message(workshop_id: int, stage: int) -> str | None:
         future = loop.create_future()
         _results[workshop_id] = (stage, future)
         try:
-            future.set_result(await database_sync_to_async(draw_results)(workshop_id, stage))
+            future.set_result(await database_hop(draw_results)(workshop_id, stage))
         except Exception as error:
             del _results[workshop_id]
             future.set_exception(error)

@@ -79,7 +79,7 @@ def check(frame: Frame, message: dict) -> tuple[int, int, str] | None:
 
 
 def record(frame: Frame, activity: int, role: int, code: str) -> WorkshopChange:
-    """The database hop: one short transaction (run through database_sync_to_async)."""
+    """The database hop: one short transaction (run through apps/live/hop.py's database_hop)."""
     return vote_record(
         workshop_id=frame.workshop_id,
         participant_id=frame.participant_id,

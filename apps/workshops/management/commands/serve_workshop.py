@@ -101,9 +101,9 @@ class Command(BaseCommand):
         import uvicorn
 
         from config.asgi import application
-        from config.serving import hold_sqlite_open
+        from config.serving import stream_process_ready
 
-        hold_sqlite_open()
+        stream_process_ready()
         uvicorn.run(
             application,
             host=bind,
