@@ -304,6 +304,42 @@ def test_a_burst_of_50_votes_redraws_the_boards_at_most_four_times_a_second(worl
     assert len(redraws) == len([m for m in received[0] if m["t"] in ("board", "delta")])
 
 
+def test_long_redraws_come_less_often_so_the_votes_keep_their_thread(world, monkeypatch):
+    """A redraw runs on the thread the votes wait for: one that takes 150 ms is followed by the
+    next no sooner than SHARE times that, so redraws take at most a fifth of that thread."""
+    workshop, activities, roles = world["workshop"], world["activities"], world["roles"]
+    people = [joined(workshop, name)[1] for name in ("Ann", "Bob", "Cy")]
+    cells = [(a, r) for a in activities for r in roles][:6]
+    redraws = []
+    draw = deltas.draw
+
+    def slow(*args):
+        redraws.append(time.monotonic())
+        time.sleep(0.15)  # a large room's redraw, played (the thread's own time, not a wait)
+        return draw(*args)
+
+    monkeypatch.setattr(deltas, "draw", slow)
+
+    async def scenario():
+        version = (await fresh(workshop)).version
+        stream = board(workshop, world["cookies"]["owner"], f"v={version}")
+        await stream.open()
+        await stream.until("hello")
+        for person, (activity, role) in ((p, cell) for cell in cells for p in people):
+            await cast(person, activity, role, "R")
+            await asyncio.sleep(0.05)
+        messages = await stream.all(2.0)
+        await stream.close()
+        return messages
+
+    messages = run(scenario)
+    boards = [m for m in messages if m["t"] in ("board", "delta")]
+    assert boards[-1]["v"] == now(workshop).version  # the last shows every vote
+    gaps = [later - earlier for earlier, later in pairwise(redraws)]
+    assert len(gaps) >= 1
+    assert min(gaps) >= renders.SHARE * 0.15 - 0.05
+
+
 def test_a_facilitator_who_loses_access_loses_the_board(world):
     workshop = world["workshop"]
 

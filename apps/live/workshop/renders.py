@@ -5,8 +5,9 @@ Fifty phones voting in the same second are fifty changes. Each board of a proces
 one asks ``board_message`` for a board showing at least that change. The first to ask after a
 redraw schedules the next one, at once if the last began ``WINDOW`` seconds ago or more, else at
 the end of that window; every ask until the redraw starts reading waits for that same redraw.
-However many votes arrive, a board is redrawn at most 1 / WINDOW times a second, and a vote shows
-within about WINDOW seconds.
+However many votes arrive, a board is redrawn at most 1 / WINDOW times a second, and less often
+when redraws grow long (``SHARE``), and a vote shows within about WINDOW seconds (a redraw's
+length times SHARE in a large room).
 
 A redraw (deltas.py) reads the kept tallies and keeps a snapshot of what each part of the board
 shows; a board that shows the snapshot before it is sent the parts that changed (a "delta",
@@ -30,6 +31,10 @@ from apps.workshops.selectors import group_results
 from . import deltas
 
 WINDOW = 0.25  # seconds: at most four redraws of a board a second
+# A redraw runs on the process's one database thread, where the votes wait their turn: the next
+# starts no sooner than SHARE times the last one's length after it, so that redraws take at
+# most a fifth of that thread however large the room (a redraw of 100 ms: two a second).
+SHARE = 5
 KEPT = 64  # workshops remembered (each holds its last snapshot)
 
 
@@ -46,12 +51,13 @@ class Drawn:
 class _Board:
     """One workshop's board in this process: its last snapshot and the delta that led to it."""
 
-    __slots__ = ("delta", "latest", "loop", "started", "task", "waiting", "wholes")
+    __slots__ = ("delta", "latest", "loop", "started", "task", "took", "waiting", "wholes")
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop  # a server process has one; the tests start one per scenario
         self.waiting: asyncio.Future | None = None  # the next redraw, until it starts reading
         self.started = float("-inf")  # when the last redraw started (the loop's clock)
+        self.took = 0.0  # how long it took (seconds)
         self.latest: deltas.Snapshot | None = None
         self.delta: tuple[int, str] | None = None  # (from version, its text) to the latest
         self.wholes: dict[tuple, asyncio.Future] = {}  # the latest whole, per address
@@ -83,7 +89,8 @@ async def board_message(
             break
         if board.waiting is None:
             board.waiting = loop.create_future()
-            delay = max(0.0, board.started + WINDOW - loop.time())
+            window = max(WINDOW, SHARE * board.took)
+            delay = max(0.0, board.started + window - loop.time())
             board.task = loop.create_task(_redraw(board, delay, workshop_id))
         gone = not await asyncio.shield(board.waiting)
         if gone:
@@ -119,9 +126,11 @@ async def _redraw(board: _Board, delay: float, workshop_id: int) -> None:
     try:
         await asyncio.sleep(delay)
         board.waiting = None  # from here on, a new change waits for the next redraw
-        board.started = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        board.started = loop.time()
         previous = board.latest
         snap, delta = await database_hop(deltas.draw)(workshop_id, previous)
+        board.took = loop.time() - board.started
     except asyncio.CancelledError:
         if board.waiting is future:
             board.waiting = None
