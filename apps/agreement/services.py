@@ -16,7 +16,7 @@ from apps.notices.services import Tell, notices_create
 from apps.people.models import Holder, Person
 
 from .models import REASON_MAX, STANDING, Agreement, Event, EventKind, Review, State
-from .signals import announce
+from .signals import announce, changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,7 @@ def agreement_ask(*, matrix: Matrix, by, people: list[Person] | None = None) -> 
             if a.person.user_id and a.person.user_id != by.pk
         ],
     )
+    changed(matrix=matrix)
     return asked
 
 
@@ -152,6 +153,7 @@ def agreement_answer(
         kind=EventKind.AGREED if agree else EventKind.OBJECTED,
     )
     _agreed_by_everyone(matrix, before)
+    changed(matrix=matrix)
     return agreement
 
 
@@ -188,6 +190,7 @@ def agreement_record(*, matrix: Matrix, person: Person, by, meeting_on: dt.date)
         text=f"{person.display_name} agreed in the meeting on {meeting_on:%d %B %Y}",
     )
     _agreed_by_everyone(matrix, before)
+    changed(matrix=matrix)
     return agreement
 
 
@@ -250,6 +253,8 @@ def agreements_review(
         _agreed_by_everyone(matrix, before, was=was)
     elif any(a.state == State.AGREED for a in moved) or (all_agreed and moved):
         _agreed_by_everyone(matrix, before)
+    if moved:
+        changed(matrix=matrix)
     return moved
 
 
@@ -281,6 +286,7 @@ def review_set(*, matrix: Matrix, every_days: int | None) -> Review | None:
     """Review the matrix every ``every_days`` days, counted from today (None: no review)."""
     from .tasks import remind_at, review_check
 
+    changed(matrix=matrix)
     if every_days is None:
         Review.objects.filter(matrix=matrix).delete()
         return None

@@ -1,7 +1,7 @@
-"""What the agreement tells the apps above it (apps/webhooks), which it never imports: a matrix
-became agreed by everyone who holds its roles, or stopped being so. Sent once per transition,
-after the transaction that caused it commits (``transaction.on_commit``); one that rolls back is
-never heard of.
+"""What the agreement tells the apps above it (apps/webhooks, apps/live), which it never
+imports: a matrix became agreed by everyone who holds its roles, or stopped being so. Sent once
+per transition, after the transaction that caused it commits (``transaction.on_commit``); one
+that rolls back is never heard of.
 
 Both signals carry ``matrix``, ``agreed`` (how many holders agree), ``total`` (how many hold a
 role) and ``pending`` (what keeps it from being agreed, in words: ["1 out of date"]; empty when
@@ -15,6 +15,10 @@ agreement_reached = Signal()
 # An agreed matrix is no longer: a change altered someone's letters (their answer went out of
 # date), or someone who had agreed answered again with an objection.
 agreement_lost = Signal()
+# Anything the agreement's panel shows moved (an answer, a request, a review date, an answer
+# out of date): sent with ``matrix_id`` after commit, once per service call. The live layer
+# tells the matrix's open pages to read the panel again (apps/live/receivers.py).
+agreement_changed = Signal()
 
 
 def announce(*, matrix, was: bool, summary) -> None:
@@ -27,3 +31,9 @@ def announce(*, matrix, was: bool, summary) -> None:
     counts = {"agreed": summary.agreed, "total": summary.total, "pending": summary.pending}
     sender = type(matrix)
     transaction.on_commit(lambda: signal.send_robust(sender=sender, matrix=matrix, **counts))
+
+
+def changed(*, matrix) -> None:
+    """Tell, after commit, that the matrix's agreement reads differently now."""
+    sender, matrix_id = type(matrix), matrix.pk
+    transaction.on_commit(lambda: agreement_changed.send_robust(sender=sender, matrix_id=matrix_id))

@@ -9,6 +9,7 @@ from django.db import transaction
 from apps.matrices.changes import Action, announce, matrix_lock, quoted
 from apps.matrices.models import Matrix, Responsibility
 from apps.matrices.services import structure_changed
+from apps.notices.letters import as_rows, letters_of
 from apps.people.models import Holder
 from apps.raci.exchange.document import MatrixDocument
 from apps.raci.exchange.jsonfile import from_data, to_data
@@ -37,6 +38,9 @@ def matrix_replace_contents(*, matrix: Matrix, doc: MatrixDocument, by=None, sum
     # instead of deadlocking on the cells this deletes); what it replaces is read under it.
     matrix_lock(matrix)
     before = to_data(matrix_document(matrix))
+    # Each holder's letters as they were (two queries): the holders whose letters the new
+    # contents give, take or alter are told (apps/notices/replaced.py).
+    held = [[pk, as_rows(letters)] for pk, letters in letters_of(matrix.pk).items()]
     Responsibility.objects.filter(activity__matrix=matrix).delete()
     matrix.activities.all().delete()
     matrix.phases.all().delete()
@@ -52,7 +56,7 @@ def matrix_replace_contents(*, matrix: Matrix, doc: MatrixDocument, by=None, sum
         by=by,
         action=Action.REPLACE,
         summary=summary,
-        before={"document": before},
+        before={"document": before, "letters": held},
         after={"title": doc.title},
     )
 

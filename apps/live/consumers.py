@@ -269,6 +269,12 @@ class MatrixConsumer(AsyncWebsocketConsumer):
         self.sent_version = max(self.sent_version, event["version"])
         await self.send(text_data=text)
 
+    async def agreement_changed(self, event: dict) -> None:
+        await self.send_json({"t": "agreement"})  # the page reads its agreement panel again
+
+    async def notices_changed(self, event: dict) -> None:
+        await self.send_json({"t": "bell"})  # the page reads its bell again
+
     async def matrix_deleted(self, event: dict) -> None:
         await self.end("This matrix has been deleted.", GONE)
 

@@ -2,18 +2,20 @@
 consumers (consumers.py) through the channel layer: a change to a matrix goes to everyone who has
 it open; a change to someone's access makes their streams check it again."""
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from apps.accounts.models import Membership
+from apps.agreement.signals import agreement_changed
 from apps.matrices.changes import MatrixChange, change_committed, matrix_deleted
+from apps.notices.signals import notices_changed
 from apps.sharing.services import share_links_revoked
 from apps.workshops.changes import WorkshopChange, workshop_changed
 
 from .broadcast import publish
-from .groups import matrix_group, shared_group, user_group
+from .groups import matrix_group, shared_group, team_group, user_group
 from .origin import origin
 from .workshop.groups import ballots_group, board_group
 
@@ -44,6 +46,20 @@ def matrix_gone(sender, matrix_id: int, **kwargs) -> None:
 @receiver(share_links_revoked, dispatch_uid="live_share_links_revoked")
 def share_links_closed(sender, matrix_id: int, **kwargs) -> None:
     publish(shared_group(matrix_id), {"type": "access.check"})
+
+
+@receiver(agreement_changed, dispatch_uid="live_agreement_changed")
+def agreement_moved(sender, matrix_id: int, **kwargs) -> None:
+    """An answer, a request, an answer out of date: the team's open pages of the matrix read
+    their agreement panel again (share links' visitors are not shown it)."""
+    publish(team_group(matrix_id), {"type": "agreement.changed"})
+
+
+@receiver(notices_changed, dispatch_uid="live_notices_changed")
+def bell_rung(sender, user_ids, **kwargs) -> None:
+    """Someone's unread notices changed: every page of theirs with a stream reads its bell."""
+    for user_id in user_ids:
+        publish(user_group(user_id), {"type": "notices.changed"})
 
 
 @receiver(workshop_changed, dispatch_uid="live_workshop_changed")
@@ -82,6 +98,13 @@ def user_changed(sender, instance, created: bool = False, update_fields=None, **
     if created or (update_fields is not None and not {"is_active", "password"} & update_fields):
         return
     _check_access_after_commit(instance.pk)
+
+
+@receiver(user_logged_out, dispatch_uid="live_user_logged_out")
+def user_signed_out(sender, user=None, **kwargs) -> None:
+    # The session has ended: its streams (the bell's, which checks rarely, among them) end now.
+    if user is not None:
+        _check_access_after_commit(user.pk)
 
 
 def _check_access_after_commit(user_id: int) -> None:

@@ -116,6 +116,10 @@ def cell_changes(change: MatrixChange) -> list[LetterChange]:
         return [LetterChange(change.activity_id, r, code, "") for r, code, _ in before["cells"]]
     if action == Action.COLUMN_REMOVE:
         return [LetterChange(a, change.role_id, code, "") for a, code, _ in before["cells"]]
+    if action == Action.SCHEME:  # the letters the new scheme lacks go; an undo puts them back
+        taken = [LetterChange(a, r, code, "") for a, r, code, _ in before.get("dropped", ())]
+        given = [LetterChange(a, r, "", code) for a, r, code in after.get("restored", ())]
+        return taken + given
     if action == Action.ACTIVITY_ADD:  # an activity brought back by undo comes with its letters
         cells = Responsibility.objects.filter(activity_id=after.get("id"))
         return [

@@ -15,6 +15,7 @@ from apps.raci.schemes import Kind as LetterKind
 
 from .letters import LetterChange, activity_names, cell_changes, holder_changes
 from .models import AnnouncedActivity, Kind
+from .replaced import tell_replaced
 from .services import Tell, notices_create
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ def _describe(change: LetterChange, names: dict, roles: dict) -> str:
 def tell_holders(change: MatrixChange) -> set[int]:
     """Notices for the holders whose letters the change moved; returns the users told."""
     matrix = change.matrix
+    if change.action == Action.REPLACE:
+        return tell_replaced(change)
     if change.action == Action.HOLDERS:
         per_person = holder_changes(change)
     else:

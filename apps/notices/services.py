@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership
 
 from .models import EmailChoice, Kind, Notice, Preference
+from .signals import unread_changed
 from .tasks import send_digests
 
 QUARTER = dt.timedelta(minutes=15)
@@ -103,6 +104,7 @@ def notices_create(*, team_id: int, matrix=None, kind: Kind, tells: list[Tell]) 
         )
     )
     Notice.objects.bulk_create(notices)
+    unread_changed(user_ids={n.user_id for n in notices})
     for at in sorted(times - queued):
         send_digests.using(run_after=at).enqueue()
     return notices
@@ -113,7 +115,10 @@ def notices_read(*, user, pks=None) -> int:
     unread = Notice.objects.filter(user=user, read_at=None)
     if pks is not None:
         unread = unread.filter(pk__in=pks)
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    if count:
+        unread_changed(user_ids={user.pk})  # the bell of the person's other pages
+    return count
 
 
 def preference_set(*, user, team, email: str) -> Preference:

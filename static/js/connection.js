@@ -25,6 +25,7 @@
  */
 (function () {
   "use strict";
+  if (window.RaciConnection) return; // in the page twice: the top bar's bell (bell.js) uses it too
 
   var PING_EVERY = 5000; // ms of quiet before a ping
   var PONG_WAIT = 5000; // ms a ping may wait for any answer (a phone on a slow network) before

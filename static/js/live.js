@@ -36,6 +36,10 @@
 
   window.RaciRegions.init(state.version);
 
+  // A team member's stream hears their user's group too: it carries the bell (bell.js).
+  var carriesBell = root.dataset.liveUrl.indexOf("/ws/m/") === 0 && window.RaciBell;
+  if (carriesBell) window.RaciBell.carried();
+
   // ---- Connection (static/js/connection.js) ---------------------------------------------------
 
   var stream = window.RaciConnection.open({
@@ -70,6 +74,7 @@
   function receive(message) {
     switch (message.t) {
       case "hello":
+        if (carriesBell) window.RaciBell.hello();
         state.me = message.me;
         state.roster = new Map();
         message.roster.forEach(function (member) {
@@ -111,6 +116,13 @@
           member.focus = message.cell;
           drawPeers();
         }
+        return;
+      case "agreement":
+        // An answer given, asked or gone out of date: the panel reads itself again (agreement.js).
+        document.dispatchEvent(new CustomEvent("raci:agreement"));
+        return;
+      case "bell":
+        if (carriesBell) window.RaciBell.ring();
         return;
       default:
         return; // "pong", "refused": nothing to do

@@ -21,6 +21,8 @@
 
   var BOARD = root.dataset.kind === "board";
   var REGION = BOARD ? "board" : "ballot";
+  // A board's stream hears its facilitator's user group: it carries the bell (bell.js).
+  if (BOARD && window.RaciBell) window.RaciBell.carried();
   var SYNC_EVERY = 1100; // ms between requests to catch up (the stream takes one a second)
 
   var state = {
@@ -109,11 +111,15 @@
   function receive(message) {
     switch (message.t) {
       case "hello":
+        if (BOARD && window.RaciBell) window.RaciBell.hello();
         setStatus("", "live");
         if (!BOARD) {
           tellView();
           if (message.stage <= shown()) send({ t: "seen", stage: shown() });
         }
+        return;
+      case "bell":
+        if (window.RaciBell) window.RaciBell.ring();
         return;
       case "board":
         offerBoard(message.html, message.v);

@@ -44,6 +44,10 @@ JOINED = {**dict.fromkeys(WHO, CLOSED), "participant": OPEN}
 # The token is the key: whoever holds it, signed in or not, sees the matrix (read-only).
 TOKEN_HOLDERS = dict.fromkeys(WHO, OPEN)
 
+# The bell's stream: anyone signed in (it carries their own rings only); not a workshop's
+# participant without an account.
+SIGNED_IN = {**dict.fromkeys(WHO, OPEN), "anonymous": CLOSED, "participant": CLOSED}
+
 # Every other path: no stream, for anyone.
 NOBODY = dict.fromkeys(WHO, NOT_FOUND)
 
@@ -53,6 +57,7 @@ SOCKETS = {
     "shared": (TOKEN_HOLDERS, {"token": "share.token"}),
     "workshop_board": (FACILITATORS, {"slug": "matrix.slug", "pk": "workshop.pk"}),
     "workshop_ballot": (JOINED, {"code": "workshop.code"}),
+    "bell": (SIGNED_IN, {}),
     "no_such_stream": (NOBODY, {}),
 }
 # What the last route takes: paths no stream has (an id too large for the database among them).

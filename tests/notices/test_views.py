@@ -25,7 +25,8 @@ def test_the_bell_counts_ones_own_unread_notices(world):
     tell(world, world.vi, "another")
     tell(world, world.ana)
     page = client_for(world.vi).get(reverse("matrices:home")).content.decode()
-    assert 'hx-trigger="load, every 30s' in page  # the count comes as the page loads
+    # The count comes as the page loads, then when a stream rings (static/js/bell.js).
+    assert 'hx-trigger="load, raci:bell delay:300ms"' in page and "/js/bell." in page
     bell = client_for(world.vi).get(reverse("notices:bell"), **HX).content.decode()
     assert '<span class="bell-count">2<span class="visually-hidden"> unread</span>' in bell
     assert "load," not in bell

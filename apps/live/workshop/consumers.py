@@ -195,6 +195,9 @@ class WorkshopStream(AsyncWebsocketConsumer):
     async def access_check(self, event: dict) -> None:
         await self.recheck()
 
+    async def notices_changed(self, event: dict) -> None:
+        await self.send_json({"t": "bell"})  # a board hears its facilitator's: the bell
+
     async def tick(self) -> None:
         while not self.closed:
             await asyncio.sleep(TICK)

@@ -167,14 +167,19 @@ def matrix_change_scheme(
         list(cell) for cell in dropping.values_list("activity_id", "role_id", "code", "note")
     ]
     dropped, _ = dropping.delete()
+    restored = []
     if restore:
         activities = set(matrix.activities.values_list("pk", flat=True))
         columns = set(matrix.columns.values_list("role_id", flat=True))
+        restored = [
+            [a, r, code, note]
+            for a, r, code, note in restore
+            if a in activities and r in columns and target.has(code)
+        ]
         Responsibility.objects.bulk_create(
             (
                 Responsibility(activity_id=a, role_id=r, code=code, note=note)
-                for a, r, code, note in restore
-                if a in activities and r in columns and target.has(code)
+                for a, r, code, note in restored
             ),
             ignore_conflicts=True,
         )
@@ -185,6 +190,7 @@ def matrix_change_scheme(
         action=Action.SCHEME,
         summary=f"Changed the scheme from {old.name} to {target.name}{letters}",
         before={"scheme": old.key, "dropped": dropped_cells},
-        after={"scheme": target.key},
+        # The letters it put back (an undo): who holds them is told (apps/notices).
+        after={"scheme": target.key, "restored": [cell[:3] for cell in restored]},
     )
     return dropped
