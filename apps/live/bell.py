@@ -15,9 +15,10 @@ import asyncio
 import json
 import logging
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+
+from apps.live.hop import database_hop
 
 from . import watch
 from .access import session_user
@@ -69,7 +70,7 @@ class BellConsumer(AsyncWebsocketConsumer):
 
     async def authorize(self) -> int | None:
         session_key = self.scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME)
-        return await database_sync_to_async(_user_id)(session_key)
+        return await database_hop(_user_id)(session_key)
 
     async def disconnect(self, code):
         self.closed = True
