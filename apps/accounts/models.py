@@ -28,6 +28,10 @@ class Team(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whether one of the team's webhooks asked for every change to its matrices
+    # ("matrix.changed"): kept by apps/webhooks/services.py, read back with each change's
+    # version (apps/matrices/changes.py) so that a team without one pays no query for it.
+    change_webhooks = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["name", "pk"]

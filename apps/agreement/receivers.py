@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 
 @receiver(change_committed, dispatch_uid="agreement_matrix_changed")
 def matrix_changed(sender, change: MatrixChange, **kwargs) -> None:
-    if change.matrix.team_id is None:
+    # Never asked here: no answer to review, and no query (the flag was read back with the
+    # change's version, under the matrix's lock, which answering takes too).
+    if change.matrix.team_id is None or not change.matrix.agreement_asked:
         return
     holders = None
     if change.action == Action.HOLDERS:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from apps.matrices.changes import matrix_lock
 from apps.matrices.models import Matrix
 from apps.matrices.services import EditError
 from apps.notices.letters import as_rows, differences, fingerprint, from_rows, letters_of
@@ -37,6 +36,18 @@ def holders_of(matrix: Matrix) -> list[Person]:
     return sorted(people, key=lambda p: (p.display_name.casefold(), p.pk))
 
 
+def _asked_lock(matrix: Matrix) -> None:
+    """Mark that the matrix's agreement was asked: from now on every change to it reviews the
+    answers (receivers.py); a matrix never asked skips that review at no query. The mark is an
+    update of the matrix's row, so it takes the row's lock as its changes take it
+    (apps/matrices/changes.py ``matrix_lock``), commits with the answer or request or not at
+    all, and a change reads it back under that lock: a change either sees it or locked the row
+    first, and then an answer reads its letters after the change."""
+    if not Matrix.objects.filter(pk=matrix.pk).update(agreement_asked=True):
+        raise Matrix.DoesNotExist("The matrix was deleted while it was being changed.")
+    matrix.agreement_asked = True
+
+
 def _event(*, matrix, by, kind, person=None, text: str) -> Event:
     return Event.objects.create(
         matrix=matrix,
@@ -52,6 +63,7 @@ def agreement_ask(*, matrix: Matrix, by, people: list[Person] | None = None) -> 
     """Ask ``people`` (holders of the matrix; all of them when None) to agree to their part.
     Someone whose agreement stands for their letters as they are is left as they are; the
     others wait for their answer and, if they have an account, are told."""
+    _asked_lock(matrix)
     holders = {p.pk: p for p in holders_of(matrix)}
     if people is None:
         chosen = list(holders.values())
@@ -124,7 +136,7 @@ def agreement_answer(
     # The matrix's row, as its changes take it: the letters read here stay the ones answered
     # until this commits, and two last answers at once are counted one after the other (else
     # neither sees the other's, and the matrix never announces that everyone agreed).
-    matrix_lock(matrix)
+    _asked_lock(matrix)
     if person.pk not in {p.pk for p in holders_of(matrix)}:
         raise EditError("You hold no role in this matrix.")
     letters = letters_of(matrix.pk, [person.pk])[person.pk]
@@ -171,7 +183,7 @@ def agreement_record(*, matrix: Matrix, person: Person, by, meeting_on: dt.date)
     letters as they are now."""
     if person.has_account:
         raise EditError(f"{person.display_name} answers for themselves.")
-    matrix_lock(matrix)  # as agreement_answer does
+    _asked_lock(matrix)  # as agreement_answer does
     if person.pk not in {p.pk for p in holders_of(matrix)}:
         raise EditError(f"{person.display_name} holds no role in this matrix.")
     letters = letters_of(matrix.pk, [person.pk])[person.pk]

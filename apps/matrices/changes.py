@@ -130,22 +130,37 @@ def announce(
 
 def _next_version(matrix, *, if_at: int | None = None) -> int | None:
     """One statement: raise the version (and the time of the last change) and read it back;
-    with ``if_at``, only if the version is still that (else None, and nothing is locked)."""
+    with ``if_at``, only if the version is still that (else None, and nothing is locked).
+
+    The same statement reads back whether anyone but the history and the live layer listens
+    (``Matrix.agreement_asked``, ``Matrix.holders_with_accounts``, the team's
+    ``change_webhooks``), for the listeners of ``change_committed`` to skip a matrix without
+    them at no query. The matrix's own flags are read from the row as the change locks it: a
+    service that sets one does so by updating this row, so it either committed before the
+    change took the row (the change sees it) or waits for the change to commit (what it set
+    up began after the change). The team's flag is read as of the statement's start."""
     table = matrix._meta.db_table
+    teams = matrix._meta.get_field("team").related_model._meta.db_table
     now = timezone.now()
     sql = f"UPDATE {table} SET version = version + 1, updated_at = %s WHERE id = %s"  # noqa: S608
     params = [now, matrix.pk]
     if if_at is not None:
         sql += " AND version = %s"
         params.append(if_at)
+    hooks = f"(SELECT change_webhooks FROM {teams} WHERE {teams}.id = {table}.team_id)"  # noqa: S608
+    sql += f" RETURNING version, agreement_asked, holders_with_accounts, {hooks}"
     with connection.cursor() as cursor:
-        cursor.execute(sql + " RETURNING version", params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         if if_at is not None:
             return None
         raise matrix.DoesNotExist("The matrix was deleted while it was being changed.")
     matrix.version, matrix.updated_at = row[0], now
+    matrix.agreement_asked, matrix.holders_with_accounts = bool(row[1]), bool(row[2])
+    if matrix.team_id is not None and type(matrix).team.is_cached(matrix):
+        # Else the team is read when a listener first asks for it, after the commit.
+        matrix.team.change_webhooks = bool(row[3])
     return row[0]
 
 

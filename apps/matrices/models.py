@@ -83,6 +83,13 @@ class Matrix(models.Model):
     # in the change's transaction, so versions follow the order in which changes commit. Every
     # live update carries it, and a browser that sees a gap knows it missed one and catches up.
     version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Whether the listeners above (changes.py's ``change_committed``) have anything to do after
+    # a change, read back by the statement that takes each change's version, so that a change to
+    # a matrix without them costs no query more. Set, never cleared, by the services that make
+    # it so, in the transaction that does: an agreement asked or answered (apps/agreement), a
+    # person with an account placed on a column (apps/people: only they are told of changes).
+    agreement_asked = models.BooleanField(default=False, editable=False)
+    holders_with_accounts = models.BooleanField(default=False, editable=False)
 
     objects = MatrixManager()
 

@@ -28,7 +28,10 @@ def cell_path(matrix, activity_id: int, role_id: int) -> str:
 @receiver(change_committed, dispatch_uid="notices_matrix_changed")
 def matrix_changed(sender, change: MatrixChange, **kwargs) -> None:
     matrix = change.matrix
-    if matrix.team_id is None:
+    # Only people with an account are told, of their letters or an announced activity's: where
+    # none holds a column, nobody is, and no query is made (the flag was read back with the
+    # change's version, apps/matrices/changes.py).
+    if matrix.team_id is None or not matrix.holders_with_accounts:
         return
     told = tell_holders(change)
     tell_informed(change, told)

@@ -108,12 +108,14 @@ def holders_set(
     if set(current) == set(wanted):
         return False
     Holder.objects.filter(matrix=matrix, role=role).exclude(person__in=list(wanted)).delete()
+    newcomers = [person for pk, person in wanted.items() if pk not in current]
     Holder.objects.bulk_create(
-        Holder(matrix=matrix, role=role, person=person)
-        for pk, person in wanted.items()
-        if pk not in current
+        Holder(matrix=matrix, role=role, person=person) for person in newcomers
     )
-    structure_changed(matrix)
+    # A member now holding a column is told of its changes from this one on (apps/notices).
+    structure_changed(
+        matrix, holders_with_accounts=any(person.user_id is not None for person in newcomers)
+    )
 
     def ordered(people: dict[int, Person]) -> list[Person]:
         return sorted(people.values(), key=lambda person: person.display_name.casefold())
@@ -217,4 +219,6 @@ def holders_import(*, matrix: Matrix, holders: dict[Role, list[tuple[str, str]]]
                 rows.append(Holder(matrix=matrix, role=role, person=person))
     Holder.objects.bulk_create(rows)
     if rows:
-        structure_changed(matrix)
+        structure_changed(
+            matrix, holders_with_accounts=any(row.person.user_id is not None for row in rows)
+        )

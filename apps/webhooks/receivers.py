@@ -28,7 +28,9 @@ def _matrix(matrix: Matrix) -> dict:
 @receiver(change_committed)
 def matrix_changed(sender, change, **kwargs):
     matrix = change.matrix
-    if matrix.team_id is None:
+    # No webhook of the team asked for changes: no query (the flag was read back with the
+    # change's version, apps/matrices/changes.py).
+    if matrix.team_id is None or not matrix.team.change_webhooks:
         return
     event_send(
         team_id=matrix.team_id,

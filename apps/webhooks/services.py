@@ -19,15 +19,46 @@ MAX_PER_TEAM = 20
 def webhook_create(*, team: Team, url: str, events: list[str], by) -> Webhook:
     """UnsafeTarget (a ValueError) when the URL may not be sent to."""
     resolve(url)
-    if Webhook.objects.filter(team=team).count() >= MAX_PER_TEAM:
-        raise ValueError(f"A team has at most {MAX_PER_TEAM} webhooks.")
-    return Webhook.objects.create(
-        team=team,
-        url=url,
-        events=[event for event in Event.values if event in events],
-        secret=secrets.token_hex(32),
-        created_by=by,
-    )
+    with transaction.atomic():
+        hooks = _team_hooks(team.pk)
+        if len(hooks) >= MAX_PER_TEAM:
+            raise ValueError(f"A team has at most {MAX_PER_TEAM} webhooks.")
+        hook = Webhook.objects.create(
+            team=team,
+            url=url,
+            events=[event for event in Event.values if event in events],
+            secret=secrets.token_hex(32),
+            created_by=by,
+        )
+        _change_webhooks_mark(team.pk, [*hooks, hook])
+    return hook
+
+
+@transaction.atomic
+def webhook_delete(*, webhook: Webhook) -> None:
+    webhook.delete()
+    webhooks_recount(team_id=webhook.team_id)
+
+
+@transaction.atomic
+def webhooks_recount(*, team_id: int) -> None:
+    """Mark whether one of the team's webhooks asked for every change to its matrices, after
+    its webhooks changed by other means than the two services above (the admin)."""
+    _change_webhooks_mark(team_id, _team_hooks(team_id))
+
+
+def _team_hooks(team_id: int) -> list[Webhook]:
+    """The team's webhooks, read under its row's lock: two registrations or removals at once
+    mark ``Team.change_webhooks`` one after the other, each from the webhooks the other left."""
+    Team.objects.select_for_update().filter(pk=team_id).first()
+    return list(Webhook.objects.filter(team=team_id))
+
+
+def _change_webhooks_mark(team_id: int, hooks: list[Webhook]) -> None:
+    """``Team.change_webhooks``, which each change to a matrix reads back with its version
+    (apps/matrices/changes.py): without it, no change looks for the team's webhooks."""
+    wanted = any(Event.MATRIX_CHANGED in hook.events for hook in hooks)
+    Team.objects.filter(pk=team_id).update(change_webhooks=wanted)
 
 
 def _queue(deliveries: list[Delivery]) -> None:

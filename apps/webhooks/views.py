@@ -57,7 +57,7 @@ def _hook(request, team_pk: int, pk: int):
 @login_required
 def webhook_delete(request: HttpRequest, team_pk: int, pk: int) -> HttpResponse:
     team, hook = _hook(request, team_pk, pk)
-    hook.delete()
+    services.webhook_delete(webhook=hook)
     messages.success(request, f"Webhook removed: {hook.url}.")
     return redirect("webhooks:team", team.pk)
 

@@ -4,10 +4,15 @@ version, and putting rows, phases and columns in order."""
 from ..models import Matrix, new_structure_version
 
 
-def structure_changed(matrix: Matrix) -> None:
-    """Columns, phases or activities changed: raise the version that keys their caches."""
+def structure_changed(matrix: Matrix, *, holders_with_accounts: bool = False) -> None:
+    """Columns, phases or activities changed: raise the version that keys their caches.
+    ``holders_with_accounts``: a person with an account now holds a column (apps/people), which
+    the same statement marks (``Matrix.holders_with_accounts``, never unmarked)."""
     matrix.structure_version = new_structure_version()
-    Matrix.objects.filter(pk=matrix.pk).update(structure_version=matrix.structure_version)
+    fields = {"structure_version": matrix.structure_version}
+    if holders_with_accounts:
+        fields["holders_with_accounts"] = matrix.holders_with_accounts = True
+    Matrix.objects.filter(pk=matrix.pk).update(**fields)
 
 
 class EditError(ValueError):
