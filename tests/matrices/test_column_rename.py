@@ -12,10 +12,14 @@ from apps.matrices.selectors import matrix_grid, matrix_roles
 from apps.matrices.services import (
     EditError,
     NameTaken,
+    column_add,
     column_remove,
     column_rename,
     matrix_duplicate,
+    responsibility_assign,
 )
+from apps.people.selectors import responsibilities
+from apps.people.services import holders_set
 from tests.conftest import make_matrix
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +115,6 @@ def test_an_empty_or_too_long_name_is_refused(client_in, matrix, name):
 
 
 def test_a_role_named_like_a_renamed_column_is_not_added_beside_it(matrix):
-    from apps.matrices.services import column_add
-
     outside = Role.objects.catalog().exclude(columns__matrix=matrix).first()
     column_rename(matrix=matrix, role=first_role(matrix), name=outside.name)
     with pytest.raises(NameTaken):
@@ -141,3 +143,12 @@ def test_the_column_menu_offers_the_rename_with_a_label(client_in, matrix):
     page = client_in.get(f"/m/{matrix.slug}/").text
     assert f'<label for="column-name-{role.pk}">Name in this matrix</label>' in page
     assert f"Renamed from {role.name}; other matrices keep that name." in page
+
+
+def test_my_responsibilities_call_the_column_by_its_name_here(user, matrix):
+    role = first_role(matrix)
+    activity = matrix.activities.first()
+    responsibility_assign(matrix=matrix, activity=activity, role=role, code="R", by=user)
+    holders_set(matrix=matrix, role=role, users=[user], by=user)
+    column_rename(matrix=matrix, role=role, name="Tester")
+    assert [entry.role.name for entry in responsibilities(viewer=user, user=user)] == ["Tester"]
