@@ -166,6 +166,7 @@ ROUTES: dict[str, Route] = {
     "matrices:column_add": route(MATRIX_EDIT),
     "matrices:column_remove": route(MATRIX_EDIT, role_pk="role.pk"),
     "matrices:column_shift": route(MATRIX_EDIT, role_pk="role.pk"),
+    "matrices:column_rename": route(MATRIX_EDIT, role_pk="role.pk"),
     "matrices:role_create": route(MATRIX_EDIT),
     # Export and import
     "exchange:import": route(SIGNED_IN),

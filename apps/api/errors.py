@@ -63,7 +63,9 @@ def install(api) -> None:
 
     @api.exception_handler(EditError)
     def _refused(request: HttpRequest, exc):
-        return error_response(400, "edit_refused", f"{exc} Nothing was changed.")
+        # A more precise code where the service gives one (NameTaken: "name_taken").
+        code = getattr(exc, "code", "edit_refused")
+        return error_response(400, code, f"{exc} Nothing was changed.")
 
     @api.exception_handler(ImportProblem)
     def _import_problem(request: HttpRequest, exc):

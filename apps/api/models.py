@@ -24,9 +24,9 @@ class ApiTokenQuerySet(models.QuerySet):
 
 
 class ApiToken(models.Model):
-    """A token acts for ``user`` with that user's access, never more: read-only unless
-    ``can_write``; a team token (``team`` set) only within that team, and only while its user
-    may still manage the team (apps/api/auth.py)."""
+    """A personal token acts for ``user`` with that user's access, never more; read-only unless
+    ``can_write``. A team token (``team`` set) acts for the team, within it only, as an editor
+    (or a viewer, read-only) whatever ``user``, its maker, may do now (apps/api/access.py)."""
 
     name = models.CharField(max_length=80)
     user = models.ForeignKey(

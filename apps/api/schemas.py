@@ -247,7 +247,17 @@ class ColumnIn(BaseModel):
 
 
 class ColumnPatch(BaseModel):
-    index: Index
+    """``name``: the column's name in this matrix only (its role, which other matrices may
+    show, keeps its own; the role's own name takes the column's back); ``index``: its place."""
+
+    name: Text(100, 1) | None = None
+    index: Index | None = None
+
+
+class ColumnDone(BaseModel):
+    id: int
+    name: str
+    version: int
 
 
 class RoleOut(BaseModel):

@@ -113,6 +113,15 @@ def _column_add(matrix, change, by):
     )
 
 
+def _column_rename(matrix, change, by):
+    matrix_services.column_rename(
+        matrix=matrix,
+        role=_column_role(matrix, change.before["role_id"]),
+        name=change.before["name"],
+        by=by,
+    )
+
+
 def _column_move(matrix, change, by):
     matrix_services.column_place(
         matrix=matrix,
@@ -160,6 +169,7 @@ UNDO = {
     Action.PHASE_MOVE: _phase_move,
     Action.PHASE_DELETE: _phase_delete,
     Action.COLUMN_ADD: _column_add,
+    Action.COLUMN_RENAME: _column_rename,
     Action.COLUMN_MOVE: _column_move,
     Action.COLUMN_REMOVE: _column_remove,
     Action.DETAILS: _matrix_fields,

@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     PHASE_MOVE = "phase_move", "Phase moved"
     PHASE_DELETE = "phase_delete", "Phase deleted"
     COLUMN_ADD = "column_add", "Column added"
+    COLUMN_RENAME = "column_rename", "Column renamed"
     COLUMN_MOVE = "column_move", "Column moved"
     COLUMN_REMOVE = "column_remove", "Column removed"
     DETAILS = "details", "Title and description"

@@ -7,7 +7,7 @@ from apps.catalog.models import Role
 from apps.ids import IdChoiceField, IdField, as_id
 from apps.raci.schemes import scheme_choices
 
-from .models import Activity, Matrix, Phase, Responsibility
+from .models import Activity, Matrix, MatrixRole, Phase, Responsibility
 
 
 def most(model, field: str) -> int:
@@ -70,6 +70,10 @@ class ActivityForm(forms.Form):
 
 class NameForm(forms.Form):
     name = forms.CharField(max_length=most(Phase, "name"))
+
+
+class ColumnNameForm(forms.Form):
+    name = forms.CharField(max_length=most(MatrixRole, "label"))
 
 
 class ShiftForm(forms.Form):

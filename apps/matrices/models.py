@@ -117,6 +117,13 @@ class Matrix(models.Model):
         return get_scheme(self.scheme)
 
 
+def show_label(role, label: str):
+    role.catalog_name = role.name
+    if label:
+        role.name = label
+    return role
+
+
 class MatrixRoleManager(models.Manager):
     def get_by_natural_key(self, matrix_slug, role_slug):
         return self.get(matrix__slug=matrix_slug, role__slug=role_slug)
@@ -128,6 +135,9 @@ class MatrixRole(models.Model):
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="columns")
     role = models.ForeignKey("catalog.Role", on_delete=models.PROTECT, related_name="columns")
     position = models.PositiveIntegerField(default=0)
+    # The column's name in this matrix, when renamed here; blank: its role's own name. The role
+    # may be the catalog's or the team's, shared with other matrices, which keep its name.
+    label = models.CharField(max_length=100, blank=True)
 
     objects = MatrixRoleManager()
 
@@ -144,6 +154,11 @@ class MatrixRole(models.Model):
 
     def natural_key(self):
         return (*self.matrix.natural_key(), *self.role.natural_key())
+
+    def shown_role(self):
+        """The column's role, named as this matrix shows it (``name``; the role's own name
+        in ``catalog_name``). Not to be saved: the label belongs to the column."""
+        return show_label(self.role, self.label)
 
     natural_key.dependencies = ["matrices.matrix", "catalog.role"]
 

@@ -10,7 +10,7 @@ from apps.raci import overlaps, rules
 from apps.raci.schemes import Letter, Scheme
 
 from .holders import Holders, read_holders
-from .models import Activity, Matrix, Phase, Responsibility
+from .models import Activity, Matrix, Phase, Responsibility, show_label
 
 
 @dataclass(slots=True)
@@ -117,7 +117,14 @@ class Grid:
 
 
 def matrix_roles(matrix: Matrix) -> list[Role]:
-    return list(Role.objects.filter(columns__matrix=matrix).order_by("columns__position", "pk"))
+    """The matrix's column roles in order, each named as the matrix shows it (its column's
+    label, when renamed in this matrix: MatrixRole.shown_role)."""
+    roles = (
+        Role.objects.filter(columns__matrix=matrix)
+        .annotate(column_label=F("columns__label"))
+        .order_by("columns__position", "pk")
+    )
+    return [show_label(role, role.column_label) for role in roles]
 
 
 def rule_options(matrix: Matrix) -> rules.Options:

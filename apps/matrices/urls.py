@@ -44,5 +44,10 @@ urlpatterns = [
         name="column_remove",
     ),
     path("m/<slug:slug>/columns/<id:role_pk>/shift/", structure.column_shift, name="column_shift"),
+    path(
+        "m/<slug:slug>/columns/<id:role_pk>/rename/",
+        structure.column_rename,
+        name="column_rename",
+    ),
     path("m/<slug:slug>/roles/new/", structure.role_create, name="role_create"),
 ]

@@ -9,7 +9,7 @@ from apps.accounts.models import Membership, Team
 from apps.catalog.models import Role
 from apps.matrices.holders import Holder as HolderView
 from apps.matrices.holders import Holders
-from apps.matrices.models import Matrix, MatrixRole, Responsibility
+from apps.matrices.models import Matrix, MatrixRole, Responsibility, show_label
 from apps.raci.schemes import Kind, Letter, get_scheme
 
 from .models import Holder, Person, initials, user_name
@@ -161,7 +161,7 @@ def responsibilities(*, viewer, user=None, person: Person | None = None) -> list
             activity__matrix__team__memberships__user=viewer,
         )
         .select_related("activity__phase", "activity__matrix__team", "role")
-        .annotate(column=columns.values("position")[:1])
+        .annotate(column=columns.values("position")[:1], column_label=columns.values("label")[:1])
         .order_by(
             "activity__matrix__title",
             "activity__matrix_id",
@@ -185,7 +185,7 @@ def responsibilities(*, viewer, user=None, person: Person | None = None) -> list
                 phase=cell.activity.phase.name,
                 activity_id=cell.activity_id,
                 activity=cell.activity.name,
-                role=cell.role,
+                role=show_label(cell.role, cell.column_label or ""),
             )
         )
     return entries

@@ -138,6 +138,7 @@ CHANGES = {
     "column-add": lambda m: ("matrices:column_add", (), {"role": _role_outside(m).pk}),
     "column-remove": lambda m: ("matrices:column_remove", (first(m)[1].pk,), {}),
     "column-shift": lambda m: ("matrices:column_shift", (first(m)[1].pk,), {"offset": 1}),
+    "column-rename": lambda m: ("matrices:column_rename", (first(m)[1].pk,), {"name": "Tester"}),
     "details": lambda m: ("matrices:edit_details", (), {"title": "New", "description": "Why"}),
     "options": lambda m: (
         "matrices:edit_options",

@@ -9,7 +9,7 @@ from apps.accounts.models import AccessLevel
 from apps.accounts.services import member_remove
 from apps.live import consumers
 from apps.matrices.models import Matrix
-from apps.matrices.services import activity_create, matrix_delete, matrix_update
+from apps.matrices.services import activity_create, column_rename, matrix_delete, matrix_update
 from apps.matrices.services import responsibility_assign as assign
 from apps.sharing.services import share_link_create, share_link_revoke
 from tests.conftest import add_member, make_matrix, make_user
@@ -189,6 +189,23 @@ def test_structure_and_title_changes_redraw_the_grid_and_the_header(team_and_peo
     assert 'id="grid"' in grid and "Launch party" in grid and 'id="summary"' in grid
     assert renamed["action"] == "details"
     assert 'id="details"' in renamed["regions"][0] and "Renamed live" in renamed["regions"][0]
+
+
+def test_a_renamed_column_reaches_every_stream_with_its_new_name(team_and_people):
+    world = team_and_people
+    matrix = world["matrix"]
+    role = matrix.columns.order_by("position").first().role
+
+    async def scenario():
+        viewer = await Stream(path(matrix), world["cookies"]["viewer"]).open()
+        await viewer.until("hello")
+        await in_thread(column_rename, matrix=matrix, role=role, name="Launch captain")
+        return await viewer.until("change")
+
+    renamed = run(scenario)
+    assert renamed["action"] == "column_rename"
+    grid = "".join(renamed["regions"])
+    assert 'id="grid"' in grid and "Launch captain" in grid
 
 
 def test_a_stream_that_asks_to_catch_up_gets_every_region_as_it_is_now(team_and_people):

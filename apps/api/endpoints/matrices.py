@@ -1,13 +1,13 @@
 """Teams (read), templates, and matrices as a whole: list, read, create, rename, delete."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, OuterRef, Subquery, Value
 from ninja import Router, Status
 
 from apps.accounts.models import EDITING_LEVELS, Membership, Team
 from apps.matrices import services
 from apps.matrices.models import Matrix
 
-from ..access import api_matrix, api_team, caller
+from ..access import api_matrix, api_team, caller, team_token_access
 from ..errors import ERRORS, ApiError
 from ..pagination import PageNumber, page_of
 from ..schemas import Done, Id, MatrixIn, MatrixOut, MatrixPatch, Page, Slug, TeamOut
@@ -42,9 +42,11 @@ def matrix_out(matrix: Matrix) -> dict:
 @router.get("/teams", response={200: Page[TeamOut], **ERRORS}, summary="Your teams")
 def list_teams(request, page: int = PageNumber):
     who = caller(request)
+    if who.team_id is not None:  # a team token: its team, whoever made it
+        access = team_token_access(who)
+        teams = Team.objects.filter(pk=who.team_id).order_by("pk")
+        return page_of(teams, page, lambda team: team_out(team, access))
     memberships = Membership.objects.filter(user=who.user).select_related("team")
-    if who.team_id is not None:
-        memberships = memberships.filter(team=who.team_id)
     memberships = memberships.order_by("team__name", "team_id")
     return page_of(memberships, page, lambda m: team_out(m.team, m.access))
 
@@ -71,9 +73,13 @@ def list_matrices(request, team: Id | None = None, page: int = PageNumber):
     """The matrices of your teams (of the token's team, for a team token), most recently
     changed first; ``team`` keeps one team's."""
     who = caller(request)
-    matrices = _with_access(Matrix.objects.for_user(who.user), who.user)
-    if who.team_id is not None:
-        matrices = matrices.filter(team=who.team_id)
+    if who.team_id is not None:  # a team token: its team's matrices, whoever made it
+        matrices = Matrix.objects.filter(team=who.team_id, is_template=False)
+        matrices = matrices.select_related("team").annotate(
+            access=Value(team_token_access(who), output_field=CharField())
+        )
+    else:
+        matrices = _with_access(Matrix.objects.for_user(who.user), who.user)
     if team is not None:
         matrices = matrices.filter(team=team)
     matrices = matrices.order_by("-updated_at", "pk")

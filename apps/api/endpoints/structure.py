@@ -2,6 +2,7 @@
 Each through the editor's services: in the history, undone by undo, live in every browser."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import Http404
 from ninja import Router, Status
 
@@ -19,6 +20,7 @@ from ..schemas import (
     ActivityDone,
     ActivityIn,
     ActivityPatch,
+    ColumnDone,
     ColumnIn,
     ColumnPatch,
     Done,
@@ -210,14 +212,26 @@ def add_column(request, slug: Slug, data: ColumnIn):
 
 
 @router.patch(
-    "/matrices/{slug}/columns/{role_id}", response={200: Done, **ERRORS}, summary="Move a column"
+    "/matrices/{slug}/columns/{role_id}",
+    response={200: ColumnDone, **ERRORS},
+    summary="Rename or move a column",
 )
-def move_column(request, slug: Slug, role_id: Id, data: ColumnPatch):
-    """Put the column at ``index`` (from 0, left to right). A column's name is its role's."""
+def update_column(request, slug: Slug, role_id: Id, data: ColumnPatch):
+    """``name`` renames the column in this matrix only: a catalog role, or one of the team's
+    that other matrices show, keeps its name there (``name_taken`` when another column of the
+    matrix has it). ``index`` puts the column there (from 0, left to right). Each is one change
+    in the history; a refused rename moves nothing."""
     matrix = api_matrix(request, slug, edit=True)
     role = _column_role(matrix, role_id)
-    services.column_place(matrix=matrix, role=role, index=data.index, by=caller(request).user)
-    return {"version": matrix.version}
+    by = caller(request).user
+    name = role.name
+    with transaction.atomic():
+        if data.name is not None:
+            column = services.column_rename(matrix=matrix, role=role, name=data.name, by=by)
+            name = column.label or getattr(role, "catalog_name", role.name)
+        if data.index is not None:
+            services.column_place(matrix=matrix, role=role, index=data.index, by=by)
+    return {"id": role.pk, "name": name, "version": matrix.version}
 
 
 @router.delete(

@@ -16,7 +16,17 @@ from .cells import (
     responsibility_restore,
     responsibility_restore_block,
 )
-from .common import EditError, structure_changed
+from .columns import (
+    COLUMN_NAME_MAX_LENGTH,
+    column_add,
+    column_place,
+    column_remove,
+    column_rename,
+    column_restore,
+    column_shift,
+    role_create_custom,
+)
+from .common import EditError, NameTaken, structure_changed
 from .matrix import (
     DETAIL_FIELDS,
     OPTION_FIELDS,
@@ -37,24 +47,20 @@ from .structure import (
     activity_restore,
     activity_shift,
     activity_update,
-    column_add,
-    column_place,
-    column_remove,
-    column_restore,
-    column_shift,
     phase_create,
     phase_delete,
     phase_place,
     phase_rename,
     phase_shift,
-    role_create_custom,
 )
 
 __all__ = [
+    "COLUMN_NAME_MAX_LENGTH",
     "DETAIL_FIELDS",
     "OPTION_FIELDS",
     "UNKNOWN",
     "EditError",
+    "NameTaken",
     "_cell_change",
     "_cell_write",
     "activity_create",
@@ -68,6 +74,7 @@ __all__ = [
     "column_add",
     "column_place",
     "column_remove",
+    "column_rename",
     "column_restore",
     "column_shift",
     "matrix_change_scheme",

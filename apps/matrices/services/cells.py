@@ -275,7 +275,7 @@ def responsibility_restore_block(*, matrix: Matrix, cells, by=None) -> int:
     none), what a block change's history keeps. Cells whose row or column has gone since stay
     out; a letter the scheme no longer has stays cleared. What undo of a block does."""
     activities = {a.pk: a for a in Activity.objects.filter(matrix=matrix)}
-    roles = {c.role_id: c.role for c in matrix.columns.select_related("role")}
+    roles = {c.role_id: c.shown_role() for c in matrix.columns.select_related("role")}
     scheme = matrix.scheme_definition
     changes = [
         (activities[a], roles[r], code if scheme.has(code) else "", note)

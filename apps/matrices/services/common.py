@@ -35,3 +35,9 @@ def _place(siblings: list, item, index: int) -> None:
 
 def _index(items, item) -> int:
     return next(i for i, other in enumerate(items) if other.pk == item.pk)
+
+
+class NameTaken(EditError):
+    """The name asked for is another's in the same matrix (the API answers ``name_taken``)."""
+
+    code = "name_taken"

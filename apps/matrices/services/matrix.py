@@ -58,7 +58,9 @@ def matrix_create(
 def matrix_copy_contents(*, source: Matrix, target: Matrix) -> None:
     """Copy columns, phases, activities and cells of ``source`` into the empty ``target``."""
     MatrixRole.objects.bulk_create(
-        MatrixRole(matrix=target, role_id=column.role_id, position=column.position)
+        MatrixRole(
+            matrix=target, role_id=column.role_id, position=column.position, label=column.label
+        )
         for column in source.columns.all()
     )
     phase_map = {}

@@ -1,14 +1,12 @@
-"""Rows, phases and columns: adding, renaming, describing, moving and removing them."""
+"""Rows and phases: adding, renaming, describing, moving and removing them (columns.py: the
+role columns)."""
 
 import sys
 
 from django.db import transaction
 
-from apps.catalog import services as catalog_services
-from apps.catalog.models import Role
-
 from ..changes import Action, announce, quoted
-from ..models import Activity, Matrix, MatrixRole, Phase, Responsibility
+from ..models import Activity, Matrix, Phase, Responsibility
 from .common import EditError, _index, _place, _renumber, structure_changed
 
 
@@ -272,110 +270,3 @@ def phase_shift(*, phase: Phase, offset: int, by=None) -> None:
     target = _index(phases, phase) + offset
     if 0 <= target < len(phases):
         phase_place(phase=phase, index=target, by=by)
-
-
-@transaction.atomic
-def column_add(*, matrix: Matrix, role: Role, by=None) -> MatrixRole:
-    if MatrixRole.objects.filter(matrix=matrix, role=role).exists():
-        raise EditError(f'"{role.name}" is already a column of this matrix.')
-    last = matrix.columns.order_by("-position").values_list("position", flat=True).first()
-    column = MatrixRole.objects.create(
-        matrix=matrix, role=role, position=0 if last is None else last + 1
-    )
-    structure_changed(matrix)
-    announce(
-        matrix=matrix,
-        by=by,
-        action=Action.COLUMN_ADD,
-        summary=f"Added the column {quoted(role.name)}",
-        role_id=role.pk,
-        after={"role_id": role.pk, "role": role.name},
-    )
-    return column
-
-
-@transaction.atomic
-def column_remove(*, matrix: Matrix, role: Role, by=None) -> int:
-    """Remove the column and its letters; return how many letters went with it."""
-    structure_changed(matrix)  # first: the matrix's lock (changes.py), then its rows
-    columns = list(matrix.columns.order_by("position", "pk"))
-    cells = Responsibility.objects.filter(activity__matrix=matrix, role=role)
-    state = {
-        "role_id": role.pk,
-        "role": role.name,
-        "index": next((i for i, c in enumerate(columns) if c.role_id == role.pk), len(columns)),
-        "cells": [list(cell) for cell in cells.values_list("activity_id", "code", "note")],
-    }
-    removed, _ = cells.delete()
-    MatrixRole.objects.filter(matrix=matrix, role=role).delete()
-    letters = f" and its {removed} letter{'s' if removed != 1 else ''}" if removed else ""
-    announce(
-        matrix=matrix,
-        by=by,
-        action=Action.COLUMN_REMOVE,
-        summary=f"Removed the column {quoted(role.name)}{letters}",
-        role_id=role.pk,
-        before=state,
-    )
-    return removed
-
-
-@transaction.atomic
-def column_restore(*, matrix: Matrix, role: Role, state: dict, by=None) -> None:
-    """Bring back a removed column in its place, with the letters of activities still there."""
-    column = column_add(matrix=matrix, role=role, by=by)
-    _place(list(matrix.columns.order_by("position", "pk")), column, state["index"])
-    activities = set(matrix.activities.values_list("pk", flat=True))
-    Responsibility.objects.bulk_create(
-        Responsibility(activity_id=activity_id, role=role, code=code, note=note)
-        for activity_id, code, note in state["cells"]
-        if activity_id in activities and matrix.scheme_definition.has(code)
-    )
-
-
-@transaction.atomic
-def column_place(*, matrix: Matrix, role: Role, index: int, by=None) -> None:
-    columns = list(matrix.columns.order_by("position", "pk"))
-    column = next(c for c in columns if c.role_id == role.pk)
-    old = _index(columns, column)
-    index = max(0, min(index, len(columns) - 1))
-    if index == old:
-        return
-    _place(columns, column, index)
-    structure_changed(matrix)
-    announce(
-        matrix=matrix,
-        by=by,
-        action=Action.COLUMN_MOVE,
-        summary=f"Moved the column {quoted(role.name)} {'left' if index < old else 'right'}",
-        role_id=role.pk,
-        before={"role_id": role.pk, "index": old},
-        after={"role_id": role.pk, "index": index},
-    )
-
-
-def column_shift(*, matrix: Matrix, role: Role, offset: int, by=None) -> None:
-    columns = list(matrix.columns.order_by("position", "pk"))
-    target = next(i for i, c in enumerate(columns) if c.role_id == role.pk) + offset
-    if 0 <= target < len(columns):
-        column_place(matrix=matrix, role=role, index=target, by=by)
-
-
-@transaction.atomic
-def role_create_custom(
-    *, matrix: Matrix, name: str, short_label: str, description: str = "", by=None
-) -> Role:
-    """A role of the matrix's team, for what the catalog lacks; added as a column."""
-    if Role.objects.filter(team=matrix.team, name__iexact=name).exists() or (
-        Role.objects.catalog().filter(name__iexact=name).exists()
-    ):
-        raise EditError(f'A role called "{name}" exists already; add it from the list.')
-    role = catalog_services.role_create_custom(
-        team=matrix.team,
-        name=name,
-        short_label=short_label,
-        summary=description,
-        focus=description,
-    )
-    column_add(matrix=matrix, role=role, by=by)
-    return role

@@ -9,7 +9,15 @@ from apps.catalog.models import Role
 
 from .. import services
 from ..access import matrix_for_user
-from ..forms import ActivityForm, ColumnAddForm, CustomRoleForm, MoveForm, NameForm, ShiftForm
+from ..forms import (
+    ActivityForm,
+    ColumnAddForm,
+    ColumnNameForm,
+    CustomRoleForm,
+    MoveForm,
+    NameForm,
+    ShiftForm,
+)
 from ..models import Activity, MatrixRole, Phase
 from .common import PAGE, bad_request, form_errors, structure_changed
 
@@ -181,7 +189,7 @@ def _column_role(matrix, role_pk: int) -> Role:
     found = column.first()
     if found is None:
         raise Http404("No such column in this matrix.")
-    return found.role
+    return found.shown_role()
 
 
 @require_POST
@@ -207,6 +215,22 @@ def column_remove(request: HttpRequest, slug: str, role_pk: int) -> HttpResponse
     matrix = _edit(request, slug)
     services.column_remove(matrix=matrix, role=_column_role(matrix, role_pk), by=request.user)
     return structure_changed(request, matrix)
+
+
+@require_POST
+@login_required
+def column_rename(request: HttpRequest, slug: str, role_pk: int) -> HttpResponse:
+    """This matrix's name for the column; the role, maybe shown by other matrices, keeps its."""
+    matrix = _edit(request, slug)
+    role = _column_role(matrix, role_pk)
+    return _apply(
+        request,
+        matrix,
+        ColumnNameForm(request.POST),
+        lambda data: services.column_rename(
+            matrix=matrix, role=role, name=data["name"], by=request.user
+        ),
+    )
 
 
 @require_POST
