@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matrices", "0008_shared_accountable_warning"),
+        ("matrices", "0009_listener_flags"),
     ]
 
     operations = [
