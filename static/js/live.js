@@ -92,6 +92,7 @@
       case "sync":
         window.RaciRegions.apply(message.regions, message.at);
         seen(message.at, true);
+        caughtUp(message.at);
         if (state.catchingUp) {
           state.catchingUp = false;
           setStatus("", "live");
@@ -190,7 +191,7 @@
       var local = state.local.get(id);
       if (!local || local.version !== null) return;
       local.version = detail.change;
-      if (local.overwrittenBy && local.overwrittenBy.v > local.version) {
+      if (local.overwrittenBy && after(local.overwrittenBy, local.version)) {
         // Once the grid has put in the newer change it held back for this cell.
         setTimeout(function () {
           overwritten(id, local, local.overwrittenBy);
@@ -208,8 +209,15 @@
       at: Date.now(),
       version: null, // known when the reply comes
       overwrittenBy: null,
+      unheard: root.dataset.state !== "live", // the others' changes come with the catching up
     });
   });
+
+  /** Whether `by` (a change from someone else) came after the version `v` of mine. A catch-up's
+   * regions show at least its version: at mine, they already hold my letter. */
+  function after(by, v) {
+    return by.v > v || (by.sync && by.v === v);
+  }
 
   /** After a change from someone else: tell whoever's own recent change to a cell it replaced. */
   function checkOverwrites(message) {
@@ -220,9 +228,27 @@
       if (!local || Date.now() - local.at > RECENT) return;
       var by = { v: message.v, name: message.by.name || "Someone" };
       if (local.version === null) {
-        local.overwrittenBy = by; // mine is still on its way: its reply says which came last
+        // Mine is still on its way: its reply says which came last.
+        if (!local.overwrittenBy || by.v > local.overwrittenBy.v) local.overwrittenBy = by;
       } else if (message.v > local.version) {
         overwritten(id, local, by);
+      }
+    });
+  }
+
+  /** After catching up (a reconnect, a change lost on the way), whose missed changes came with
+   * no word of who made them: whoever's own letter one replaced is told all the same. */
+  function caughtUp(at) {
+    var by = { v: at, name: "Someone else", sync: true };
+    state.local.forEach(function (local, id) {
+      var unheard = local.unheard;
+      local.unheard = false;
+      if (!unheard && Date.now() - local.at > RECENT) return;
+      if (local.version === null) {
+        if (!local.overwrittenBy || by.v > local.overwrittenBy.v) local.overwrittenBy = by;
+      } else if (after(by, local.version)) {
+        var td = document.getElementById(id);
+        if (td && td.textContent.trim() !== local.code) overwritten(id, local, by);
       }
     });
   }
