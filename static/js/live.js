@@ -213,8 +213,7 @@
     });
   });
 
-  /** Whether `by` (a change from someone else) came after the version `v` of mine. A catch-up's
-   * regions show at least its version: at mine, they already hold my letter. */
+  // Whether `by`, someone else's, came after my version `v` (a catch-up's at `v` holds mine).
   function after(by, v) {
     return by.v > v || (by.sync && by.v === v);
   }
@@ -241,9 +240,9 @@
   function caughtUp(at) {
     var by = { v: at, name: "Someone else", sync: true };
     state.local.forEach(function (local, id) {
-      var unheard = local.unheard;
+      var old = !local.unheard && Date.now() - local.at > RECENT;
       local.unheard = false;
-      if (!unheard && Date.now() - local.at > RECENT) return;
+      if (old) return;
       if (local.version === null) {
         if (!local.overwrittenBy || by.v > local.overwrittenBy.v) local.overwrittenBy = by;
       } else if (after(by, local.version)) {
@@ -290,18 +289,29 @@
     if (!region) return;
     region.textContent = text;
     region.hidden = false;
-    clearTimeout(region._timer);
-    region._timer = setTimeout(function () {
+    var shown = (region._shown = (region._shown || 0) + 1);
+    onceSeen(function () {
+      if (region._shown !== shown) return; // a later notice took its place
       region.hidden = true;
       region.textContent = "";
-    }, NOTICE_FOR);
-    if (near) {
-      near.classList.add("was-overwritten");
-      setTimeout(function () {
-        var now = document.getElementById(near.id);
-        if (now) now.classList.remove("was-overwritten");
-      }, NOTICE_FOR);
-    }
+    });
+    if (!near) return;
+    near.classList.add("was-overwritten");
+    onceSeen(function () {
+      var now = document.getElementById(near.id);
+      if (now) now.classList.remove("was-overwritten");
+    });
+  }
+
+  /** `fn` after NOTICE_FOR in view: a notice given while the tab was in the background is still
+   * there when the person comes back to it. */
+  function onceSeen(fn) {
+    if (!document.hidden) return void setTimeout(fn, NOTICE_FOR);
+    document.addEventListener("visibilitychange", function back() {
+      if (document.hidden) return;
+      document.removeEventListener("visibilitychange", back);
+      setTimeout(fn, NOTICE_FOR);
+    });
   }
 
   // ---- Presence ---------------------------------------------------------------------------------

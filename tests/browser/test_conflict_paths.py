@@ -209,3 +209,32 @@ def test_catching_up_says_nothing_of_a_letter_nobody_replaced(pair):
     expect(ana.locator(f"#{other_id}")).to_have_text("I")
     expect(ana.locator(f"#{cell_id}")).to_have_text("R")
     expect(ana.locator("#live-notice")).to_be_hidden()
+
+
+HIDDEN = """(hidden) => {
+  // The tab goes to the background, or comes back in view, as the browser would say it.
+  Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_notice_given_in_a_background_tab_is_there_when_the_person_comes_back(editors):
+    ana, ben = editors["ana"], editors["ben"]
+    ana.clock.install()  # the page's timers, which the test runs forward
+    ana.reload()
+    expect(ana.locator(LIVE)).to_be_attached()
+    cell_id = empty_cell(ana)
+    type_and_save(ana, cell_id, "r")
+    ana.evaluate(HIDDEN, True)  # Ana looks at another tab
+
+    type_and_save(ben, cell_id, "c")
+    notice = ana.locator("#live-notice")
+    expect(notice).to_have_text("ben set this to C")
+    ana.clock.run_for(7_000)  # longer than a notice shows in view
+    expect(notice).to_have_text("ben set this to C")
+    expect(ana.locator(f"#{cell_id}.was-overwritten")).to_have_count(1)
+
+    ana.evaluate(HIDDEN, False)  # back: she has it to read, and then it goes
+    ana.clock.run_for(7_000)
+    expect(notice).to_be_hidden()
+    expect(ana.locator(f"#{cell_id}.was-overwritten")).to_have_count(0)
