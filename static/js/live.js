@@ -97,6 +97,7 @@
       case "sync":
         window.RaciRegions.apply(message.regions, message.at);
         seen(message.at, true);
+        caughtUp(message.at);
         if (state.catchingUp) {
           state.catchingUp = false;
           setStatus("", "live");
@@ -202,7 +203,7 @@
       var local = state.local.get(id);
       if (!local || local.version !== null) return;
       local.version = detail.change;
-      if (local.overwrittenBy && local.overwrittenBy.v > local.version) {
+      if (local.overwrittenBy && after(local.overwrittenBy, local.version)) {
         // Once the grid has put in the newer change it held back for this cell.
         setTimeout(function () {
           overwritten(id, local, local.overwrittenBy);
@@ -220,8 +221,14 @@
       at: Date.now(),
       version: null, // known when the reply comes
       overwrittenBy: null,
+      unheard: root.dataset.state !== "live", // the others' changes come with the catching up
     });
   });
+
+  // Whether `by`, someone else's, came after my version `v` (a catch-up's at `v` holds mine).
+  function after(by, v) {
+    return by.v > v || (by.sync && by.v === v);
+  }
 
   /** After a change from someone else: tell whoever's own recent change to a cell it replaced. */
   function checkOverwrites(message) {
@@ -232,9 +239,27 @@
       if (!local || Date.now() - local.at > RECENT) return;
       var by = { v: message.v, name: message.by.name || "Someone" };
       if (local.version === null) {
-        local.overwrittenBy = by; // mine is still on its way: its reply says which came last
+        // Mine is still on its way: its reply says which came last.
+        if (!local.overwrittenBy || by.v > local.overwrittenBy.v) local.overwrittenBy = by;
       } else if (message.v > local.version) {
         overwritten(id, local, by);
+      }
+    });
+  }
+
+  /** After catching up (a reconnect, a change lost on the way), whose missed changes came with
+   * no word of who made them: whoever's own letter one replaced is told all the same. */
+  function caughtUp(at) {
+    var by = { v: at, name: "Someone else", sync: true };
+    state.local.forEach(function (local, id) {
+      var old = !local.unheard && Date.now() - local.at > RECENT;
+      local.unheard = false;
+      if (old) return;
+      if (local.version === null) {
+        if (!local.overwrittenBy || by.v > local.overwrittenBy.v) local.overwrittenBy = by;
+      } else if (after(by, local.version)) {
+        var td = document.getElementById(id);
+        if (td && td.textContent.trim() !== local.code) overwritten(id, local, by);
       }
     });
   }
@@ -276,18 +301,29 @@
     if (!region) return;
     region.textContent = text;
     region.hidden = false;
-    clearTimeout(region._timer);
-    region._timer = setTimeout(function () {
+    var shown = (region._shown = (region._shown || 0) + 1);
+    onceSeen(function () {
+      if (region._shown !== shown) return; // a later notice took its place
       region.hidden = true;
       region.textContent = "";
-    }, NOTICE_FOR);
-    if (near) {
-      near.classList.add("was-overwritten");
-      setTimeout(function () {
-        var now = document.getElementById(near.id);
-        if (now) now.classList.remove("was-overwritten");
-      }, NOTICE_FOR);
-    }
+    });
+    if (!near) return;
+    near.classList.add("was-overwritten");
+    onceSeen(function () {
+      var now = document.getElementById(near.id);
+      if (now) now.classList.remove("was-overwritten");
+    });
+  }
+
+  /** `fn` after NOTICE_FOR in view: a notice given while the tab was in the background is still
+   * there when the person comes back to it. */
+  function onceSeen(fn) {
+    if (!document.hidden) return void setTimeout(fn, NOTICE_FOR);
+    document.addEventListener("visibilitychange", function back() {
+      if (document.hidden) return;
+      document.removeEventListener("visibilitychange", back);
+      setTimeout(fn, NOTICE_FOR);
+    });
   }
 
   // ---- Presence ---------------------------------------------------------------------------------

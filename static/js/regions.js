@@ -297,11 +297,13 @@
     }
   }
 
-  /** The reply to this page's own request: its regions, and what it says about versions. */
+  /** The reply to this page's own request: its regions, and what it says about versions.
+   * `raci:own` names the cells whose letter it settles: not one still held back, whose letter
+   * typed meanwhile is still on its way (live.js tells by the last reply who came last). */
   function reply(html, version, change) {
     var cells = parse(html)
       .filter(function (region) {
-        return region.matches("td[id^='cell-']");
+        return region.matches("td[id^='cell-']") && !(guard && guard(region.id));
       })
       .map(function (region) {
         return region.id;

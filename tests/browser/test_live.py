@@ -107,8 +107,9 @@ def test_two_people_setting_one_cell_at_once_end_with_the_same_letter(people):
     activity, role = map(int, cell_id.split("-")[1:])
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        stored = Responsibility.objects.filter(activity_id=activity, role_id=role).first()
-        if stored and Change.objects.filter(activity_id=activity, role_id=role).count() == 2:
+        # The letter read once both changes are in: read before, it may be the first's.
+        if Change.objects.filter(activity_id=activity, role_id=role).count() == 2:
+            stored = Responsibility.objects.filter(activity_id=activity, role_id=role).first()
             break
         time.sleep(0.05)
     final = stored.code

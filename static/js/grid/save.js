@@ -148,6 +148,7 @@ export async function assignBlock(changes, summary = "") {
       pending.set(td.id, entry);
     }
     paint(td, code);
+    document.dispatchEvent(new CustomEvent("raci:localchange", { detail: { cell: td.id, code } }));
     return [td.id, code, entry];
   });
   for (const [, , entry] of entries) entry.inflight = true;
