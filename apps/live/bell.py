@@ -25,6 +25,7 @@ from .access import session_user
 from .consumers import MAX_MESSAGE, MAX_REFUSED, MISBEHAVED, NO_ACCESS
 from .gate import layer_seen_down
 from .groups import user_group
+from .ticks import tick_wait
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,9 @@ class BellConsumer(AsyncWebsocketConsumer):
         return True
 
     async def tick(self) -> None:
+        first = True
         while not self.closed:
-            await asyncio.sleep(TICK)
+            await tick_wait(TICK, first=first)
+            first = False
             if not await self.recheck():
                 return

@@ -27,6 +27,7 @@ from .access import SHARED, VIEW, Audience, audience_for_session, audience_for_t
 from .gate import layer_seen_down
 from .groups import matrix_group, shared_group, team_group, user_group
 from .renders import change_message, sync_message
+from .ticks import tick_wait
 
 logger = logging.getLogger(__name__)
 
@@ -313,8 +314,10 @@ class MatrixConsumer(AsyncWebsocketConsumer):
     # -- Every TICK seconds -------------------------------------------------------------------
 
     async def tick(self) -> None:
+        first = True
         while True:
-            await asyncio.sleep(TICK)
+            await tick_wait(TICK, first=first)
+            first = False
             try:
                 await presence.store().touch(self.matrix_id, self.member)
                 for member_id in await presence.store().expire(self.matrix_id):

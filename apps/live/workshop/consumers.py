@@ -27,6 +27,7 @@ from apps.workshops.models import Workshop
 from .. import watch
 from ..consumers import GONE, MAX_MESSAGE, MAX_REFUSED, MISBEHAVED, NO_ACCESS, SYNC_INTERVAL
 from ..groups import user_group
+from ..ticks import tick_wait
 from .access import facilitator_for_session, page_request
 from .groups import ballots_group, board_group
 from .renders import board_message
@@ -199,8 +200,10 @@ class WorkshopStream(AsyncWebsocketConsumer):
         await self.send_json({"t": "bell"})  # a board hears its facilitator's: the bell
 
     async def tick(self) -> None:
+        first = True
         while not self.closed:
-            await asyncio.sleep(TICK)
+            await tick_wait(TICK, first=first)
+            first = False
             try:
                 if not await self.recheck():
                     return

@@ -30,10 +30,14 @@ from apps.workshops.selectors import group_results
 
 from . import deltas
 
+# The board's redraws and whole renders, and whole ballots, run on threads of their own
+# (``thread_sensitive=False``), not on the process's one database thread: a vote queued behind
+# a redraw of 50 to 100 ms waited for all of it (the tail of a 300-person room's votes); beside
+# it, it waits for the interpreter's lock a few milliseconds at a time.
 WINDOW = 0.25  # seconds: at most four redraws of a board a second
-# A redraw runs on the process's one database thread, where the votes wait their turn: the next
-# starts no sooner than SHARE times the last one's length after it, so that redraws take at
-# most a fifth of that thread however large the room (a redraw of 100 ms: two a second).
+# A redraw takes the interpreter from the votes: the next starts no sooner than SHARE times the
+# last one's length after it, so that redraws take at most a fifth of the process however large
+# the room (a redraw of 100 ms: two a second).
 SHARE = 5
 KEPT = 64  # workshops remembered (each holds its last snapshot)
 
@@ -112,7 +116,9 @@ async def _whole(board: _Board, snap: deltas.Snapshot, request: HttpRequest) -> 
     if future is None:
         future = board.wholes[key] = board.loop.create_future()
         try:
-            future.set_result(await database_hop(deltas.whole)(snap, request))
+            future.set_result(
+                await database_hop(deltas.whole, thread_sensitive=False)(snap, request)
+            )
         except Exception as error:
             del board.wholes[key]
             future.set_exception(error)
@@ -129,7 +135,7 @@ async def _redraw(board: _Board, delay: float, workshop_id: int) -> None:
         loop = asyncio.get_running_loop()
         board.started = loop.time()
         previous = board.latest
-        snap, delta = await database_hop(deltas.draw)(workshop_id, previous)
+        snap, delta = await database_hop(deltas.draw, thread_sensitive=False)(workshop_id, previous)
         board.took = loop.time() - board.started
     except asyncio.CancelledError:
         if board.waiting is future:
@@ -171,7 +177,7 @@ def forget() -> None:
 async def ballot_message(participant_id: int, *, step: int | None, grid: bool) -> Drawn:
     """The participant's ballot as it is now, at ``step`` or as the whole grid; ``text`` is None
     when the participant has been removed (or the workshop deleted)."""
-    return await database_hop(draw_ballot)(participant_id, step, grid)
+    return await database_hop(draw_ballot, thread_sensitive=False)(participant_id, step, grid)
 
 
 def draw_ballot(participant_id: int, step: int | None, grid: bool) -> Drawn:
