@@ -53,9 +53,13 @@ def available() -> str | None:
 def start(*, user, matrix) -> dict:
     """Open a workshop on every activity of ``matrix``: what the load needs to know of it."""
     from apps.matrices.models import MatrixRole
+    from apps.workshops.models import MAX_PARTICIPANTS_LIMIT, Workshop
     from apps.workshops.services import workshop_start
 
     workshop = workshop_start(matrix=matrix, activities=matrix.activities.all(), by=user)
+    # The server is measured, not the room's own cap (300 by default): rooms above it would
+    # fail on their refused joins.
+    Workshop.objects.filter(pk=workshop.pk).update(max_participants=MAX_PARTICIPANTS_LIMIT)
     return {
         "pk": workshop.pk,
         "code": workshop.code,

@@ -68,6 +68,9 @@ def production_environment(db_url: str) -> dict[str, str]:
         # internet, not for the bench's own clients.
         "LIVE_STREAMS_PER_SESSION": "2000",
         "LIVE_STREAMS_PER_ADDRESS": "2000",
+        # The same for the joins one address may make to one workshop (300): the capacity
+        # search tries rooms above 300, whose joins it would refuse.
+        "WORKSHOP_JOINS_PER_ADDRESS": "2000",
     }
 
 
