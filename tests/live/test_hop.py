@@ -2,13 +2,13 @@
 redraw and access check of a room is a hop, and opening a connection for each cost a fifth of
 a busy process's CPU."""
 
-import asyncio
-
 import pytest
 from django.db import connection
 
 from apps.accounts.models import Team
 from apps.live import hop
+
+from .conftest import run
 
 
 def _which():
@@ -26,10 +26,16 @@ def _close() -> None:
 
 
 def hops(*calls):
-    async def main():
-        return [await hop.database_hop(call)() for call in calls]
+    """Each call as a hop, in one scenario (so on one thread: ``run`` gives each scenario a
+    thread of its own); the thread's connection closed at the end."""
 
-    return asyncio.run(main())
+    async def main():
+        try:
+            return [await hop.database_hop(call)() for call in calls]
+        finally:
+            await hop.database_hop(_close)()
+
+    return run(main)
 
 
 @pytest.fixture
@@ -37,7 +43,6 @@ def kept(transactional_db):
     hop.keep_connections()
     yield
     hop.keep_connections(False)
-    hops(_close)
 
 
 def test_hops_reuse_the_kept_connection(kept):
@@ -50,9 +55,9 @@ def test_hops_reuse_the_kept_connection(kept):
     reason="a SQLite connection is a file: it does not go away (run in CI's PostgreSQL pass)",
 )
 def test_a_connection_left_unusable_is_replaced_on_the_next_hop(kept):
-    before, _, after = hops(_which, _break, _which)
+    before, _, after, again = hops(_which, _break, _which, _which)
     assert before is not after
-    assert hops(_which)[0] is after  # and kept again
+    assert again is after  # and kept again
 
 
 def test_without_keeping_every_hop_opens_its_own(transactional_db):
@@ -60,5 +65,5 @@ def test_without_keeping_every_hop_opens_its_own(transactional_db):
         _which()
         return connection.connection is not None
 
-    assert hops(open_and_report) == [True]
-    assert hops(lambda: connection.connection) == [None]  # closed after the hop, as Channels
+    # Closed after the hop, as Channels does.
+    assert hops(open_and_report, lambda: connection.connection) == [True, None]
