@@ -147,6 +147,9 @@ class MatrixConsumer(AsyncWebsocketConsumer):
         ticker = getattr(self, "ticker", None)
         if ticker is not None:
             ticker.cancel()
+            # Stopped before the leave below: a tick's presence touch still on its way would
+            # put this member back after it left, a ghost for STALE_AFTER on every page.
+            await asyncio.wait([ticker])
         if self.focus_flush is not None:
             self.focus_flush.cancel()
         # Redis away: the watcher (watch.py) and the gate (gate.py) say so once for all streams.
@@ -318,6 +321,8 @@ class MatrixConsumer(AsyncWebsocketConsumer):
         while True:
             await tick_wait(TICK, first=first)
             first = False
+            if self.left:
+                return
             try:
                 await presence.store().touch(self.matrix_id, self.member)
                 for member_id in await presence.store().expire(self.matrix_id):

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 
 STALE_AFTER = 30  # seconds
+POOL_SIZE = 100  # Redis connections per process (event loop) for the presence lists
+POOL_WAIT = 5  # seconds a stream waits for one of them before giving up
 
 
 def now() -> float:
@@ -85,9 +87,20 @@ class RedisPresence:
         loop = asyncio.get_running_loop()
         client = self._clients.get(loop)
         if client is None:
-            client = self._clients[loop] = self._aioredis.from_url(
-                self._url, socket_connect_timeout=2, socket_timeout=2, decode_responses=True
+            # A pool that makes a stream wait for a free connection rather than fail: since
+            # redis-py 8 a pool holds at most 100 connections by default and refuses the 101st
+            # ("Too many connections"), and a room's streams closing together (250 at once in
+            # tests/live/test_many_streams.py) each remove their entry at the same moment;
+            # refused, those entries stayed on every page as ghosts until they went stale.
+            pool = self._aioredis.BlockingConnectionPool.from_url(
+                self._url,
+                max_connections=POOL_SIZE,
+                timeout=POOL_WAIT,
+                socket_connect_timeout=2,
+                socket_timeout=2,
+                decode_responses=True,
             )
+            client = self._clients[loop] = self._aioredis.Redis(connection_pool=pool)
         return client
 
     @staticmethod
